@@ -1,0 +1,72 @@
+/**
+ * The app factory: builds Express, Socket.IO and the background pieces from a validated config
+ * and an open database, and returns them, so tests start a real server on port 0 and close it.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { installAuth, sessionMiddleware } from './auth/routes';
+import type { Config } from './config';
+import type { Db } from './db/db';
+import { errorHandler, notFound } from './http/errors';
+import { installHealth } from './http/health';
+import { installStatic } from './http/static';
+import { installLive, type Live } from './live/socket';
+import type { Logger } from './log';
+import { installSync } from './sync/routes';
+import { MetricsPublisher } from './viral/metricsPublisher';
+import { installViral } from './viral/routes';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  log: Logger;
+}
+
+export interface PlusOneApp {
+  app: express.Express;
+  httpServer: HttpServer;
+  live: Live;
+  metrics: MetricsPublisher;
+  /** Listens and resolves with the bound port. */
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createApp({ config, db, log }: AppDeps): PlusOneApp {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  const httpServer = createServer(app);
+  const live = installLive(httpServer, db);
+  const metrics = new MetricsPublisher(db, config.METRICS_COALESCE_MS, (docs) => live.metricsUpdated(docs), log);
+
+  installHealth(app, db);
+  app.use('/api', express.json({ limit: '2mb' }));
+  app.use('/api', sessionMiddleware(db));
+  installAuth(app, { db, sessionDays: config.SESSION_DAYS, secureCookies: config.SECURE_COOKIES });
+  installSync(app, { db, live, metrics });
+  installViral(app, db);
+  app.use('/api', notFound);
+  installStatic(app, config.STATIC_DIR);
+  app.use(notFound);
+  app.use(errorHandler(log));
+
+  return {
+    app,
+    httpServer,
+    live,
+    metrics,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
+      }),
+    async close() {
+      metrics.stop();
+      await metrics.settle();
+      await new Promise<void>((resolve) => live.io.close(() => resolve()));
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Live changes over Socket.IO. The handshake must carry a valid session cookie; the server
+ * joins each socket to the rooms its user may see (own, organisation for coordinators, the
+ * dashboard for owners, and the signed-in room for platform metrics). A change is emitted only
+ * to the rooms allowed to see it, never broadcast to everyone.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { InvitationDoc } from '../../shared/invitation';
+import type { MetricsDoc } from '../../shared/metrics';
+import { invitationScope, isAdmin, type SessionUser } from '../../shared/roles';
+import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/sync/socket';
+import { tokenFromCookieHeader, userForToken } from '../auth/sessions';
+import type { Db } from '../db/db';
+
+interface SocketData {
+  user: SessionUser;
+}
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export function roomsFor(user: SessionUser): string[] {
+  const joined = [rooms.user(user.id), rooms.signedIn];
+  if (invitationScope(user.role) === 'organisation' && user.orgId) joined.push(rooms.org(user.orgId));
+  if (isAdmin(user.role)) joined.push(rooms.dashboard);
+  return joined;
+}
+
+export function installLive(httpServer: HttpServer, db: Db) {
+  const io: LiveServer = new Server(httpServer, { serveClient: false, transports: ['websocket', 'polling'] });
+
+  io.use(async (socket, next) => {
+    try {
+      const user = await userForToken(db, tokenFromCookieHeader(socket.handshake.headers.cookie));
+      if (!user) return next(new Error('UNAUTHENTICATED'));
+      socket.data.user = user;
+      next();
+    } catch (err) {
+      next(err as Error);
+    }
+  });
+
+  io.on('connection', (socket) => {
+    void socket.join(roomsFor(socket.data.user));
+  });
+
+  return {
+    io,
+    invitationsChanged(docs: InvitationDoc[]): void {
+      const byRoom = new Map<string, InvitationDoc[]>();
+      const add = (room: string, doc: InvitationDoc) => byRoom.set(room, [...(byRoom.get(room) ?? []), doc]);
+      for (const doc of docs) {
+        add(rooms.user(doc.inviterId), doc);
+        if (doc.orgId) add(rooms.org(doc.orgId), doc);
+      }
+      for (const [room, documents] of byRoom) io.to(room).emit('invitation:changed', { documents });
+    },
+    metricsUpdated(docs: MetricsDoc[]): void {
+      io.to(rooms.signedIn).emit('metrics:updated', { documents: docs });
+    },
+  };
+}
+
+export type Live = ReturnType<typeof installLive>;

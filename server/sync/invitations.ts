@@ -1,0 +1,232 @@
+/**
+ * Invitations on the server: the pull feed by the reader's scope, and the push that judges each
+ * row with the shared rules and writes it with a fresh rev, all rows of a batch in one
+ * transaction under row locks, so two tabs pushing the same write apply it once.
+ */
+import { ErrorCode } from '../../shared/errors';
+import type { InvitationDoc } from '../../shared/invitation';
+import { invitationScope, type SessionUser } from '../../shared/roles';
+import { judgeCreate, judgeUpdate, type InvitationContent, type WriteDecision } from '../../shared/invitationWrites';
+import type { Checkpoint, InvitationPushRow, PullResponse, PushResult } from '../../shared/sync/protocol';
+import type { Queryable } from '../db/db';
+import { readFeed, type FeedRow } from './feed';
+
+export interface InvitationRow extends FeedRow {
+  id: string;
+  inviter_id: string;
+  org_id: string | null;
+  recipient_email: string;
+  recipient_name: string;
+  relationship: InvitationDoc['relationship'];
+  channel: InvitationDoc['channel'];
+  status: InvitationDoc['status'];
+  message: string;
+  captured_at: Date;
+  device_id: string;
+  write_id: string;
+  created_at: Date;
+  updated_at: Date;
+  deleted: boolean;
+}
+
+export function toInvitationDoc(r: InvitationRow): InvitationDoc {
+  return {
+    id: r.id,
+    inviterId: r.inviter_id,
+    orgId: r.org_id,
+    recipientEmail: r.recipient_email,
+    recipientName: r.recipient_name,
+    relationship: r.relationship,
+    channel: r.channel,
+    status: r.status,
+    message: r.message,
+    capturedAt: r.captured_at.toISOString(),
+    deviceId: r.device_id,
+    writeId: r.write_id,
+    rev: r.rev,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    syncState: 'synced',
+    _deleted: r.deleted,
+  };
+}
+
+function scopeFor(user: SessionUser): { sql: string; params: unknown[] } {
+  switch (invitationScope(user.role)) {
+    case 'own':
+      return { sql: 't.inviter_id = $4', params: [user.id] };
+    case 'organisation':
+      return { sql: 't.org_id = $4', params: [user.orgId] };
+    case 'none':
+      return { sql: 'false', params: [] };
+  }
+}
+
+export async function pullInvitations(
+  db: Queryable,
+  user: SessionUser,
+  checkpoint: Checkpoint | null,
+  limit: number,
+): Promise<PullResponse<InvitationDoc>> {
+  const scope = scopeFor(user);
+  const page = await readFeed<InvitationRow>(db, 'invitations', scope.sql, scope.params, checkpoint, limit);
+  return { documents: page.rows.map(toInvitationDoc), checkpoint: page.checkpoint, held: page.held };
+}
+
+const COLUMNS = `id, inviter_id, org_id, recipient_email, recipient_name, relationship, channel, status,
+  message, captured_at, device_id, write_id, created_at, updated_at, deleted, rev, txid`;
+
+export interface NewInvitation extends InvitationContent {
+  id: string;
+  inviterId: string;
+  orgId: string | null;
+  writeId: string;
+  deleted: boolean;
+  createdAt?: Date;
+}
+
+/** Inserts rows with fresh revs (used by push and by the demo data, so both go one way). */
+export async function insertInvitations(tx: Queryable, rows: NewInvitation[]): Promise<InvitationRow[]> {
+  if (rows.length === 0) return [];
+  return tx.query<InvitationRow>(
+    `INSERT INTO invitations (id, inviter_id, org_id, recipient_email, recipient_name, relationship, channel,
+        status, message, captured_at, device_id, write_id, deleted, created_at, updated_at, rev, txid)
+     SELECT r.id, r.inviter_id, r.org_id, r.recipient_email, r.recipient_name, r.relationship, r.channel,
+        r.status, r.message, r.captured_at, r.device_id, r.write_id, r.deleted,
+        coalesce(r.created_at, now()), coalesce(r.created_at, now()), nextval('plusone_rev'), plusone_txid()
+       FROM json_to_recordset($1::json) AS r(id uuid, inviter_id text, org_id text, recipient_email text,
+        recipient_name text, relationship text, channel text, status text, message text,
+        captured_at timestamptz, device_id text, write_id uuid, deleted boolean, created_at timestamptz)
+     RETURNING ${COLUMNS}`,
+    [
+      JSON.stringify(
+        rows.map((r) => ({
+          id: r.id,
+          inviter_id: r.inviterId,
+          org_id: r.orgId,
+          recipient_email: r.recipientEmail,
+          recipient_name: r.recipientName,
+          relationship: r.relationship,
+          channel: r.channel,
+          status: r.status,
+          message: r.message,
+          captured_at: r.capturedAt,
+          device_id: r.deviceId,
+          write_id: r.writeId,
+          deleted: r.deleted,
+          created_at: r.createdAt?.toISOString() ?? null,
+        })),
+      ),
+    ],
+  );
+}
+
+async function updateInvitation(
+  tx: Queryable,
+  id: string,
+  next: InvitationContent,
+  writeId: string,
+  deleted: boolean,
+): Promise<InvitationRow> {
+  const rows = await tx.query<InvitationRow>(
+    `UPDATE invitations SET recipient_email = $2, recipient_name = $3, relationship = $4, channel = $5,
+        status = $6, message = $7, captured_at = $8, device_id = $9, write_id = $10, deleted = $11,
+        updated_at = now(), rev = nextval('plusone_rev'), txid = plusone_txid()
+      WHERE id = $1 RETURNING ${COLUMNS}`,
+    [id, next.recipientEmail, next.recipientName, next.relationship, next.channel, next.status, next.message,
+      next.capturedAt, next.deviceId, writeId, deleted],
+  );
+  return rows[0]!;
+}
+
+export interface PushOutcome {
+  results: PushResult[];
+  /** Rows written by this push, for the live feed and the metrics. */
+  changed: InvitationDoc[];
+}
+
+/** Applies a push batch in one transaction (the caller provides it). */
+export async function pushInvitations(
+  tx: Queryable,
+  user: SessionUser,
+  rows: InvitationPushRow[],
+  newWriteId: () => string,
+): Promise<PushOutcome> {
+  const ids = rows.map((r) => r.newDocumentState.id);
+  const current = new Map(
+    (
+      await tx.query<InvitationRow>(`SELECT ${COLUMNS}, 0 AS horizon FROM invitations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids])
+    ).map((r) => [r.id, r]),
+  );
+  const results: PushResult[] = [];
+  const changed: InvitationDoc[] = [];
+  const inserts: NewInvitation[] = [];
+  const seen = new Set<string>();
+
+  for (const row of rows) {
+    const incoming = row.newDocumentState;
+    const { id } = incoming;
+    if (seen.has(id)) {
+      results.push({ id, outcome: 'refused', error: { code: ErrorCode.INVALID_INPUT, message: 'the same invitation appears twice in one push' } });
+      continue;
+    }
+    seen.add(id);
+    const existing = current.get(id);
+    const deleted = incoming._deleted === true;
+    let decision: WriteDecision;
+    if (!existing) {
+      if (deleted) {
+        // Deleting a write the server never accepted (a discarded refusal): nothing to do.
+        results.push({ id, outcome: 'applied' });
+        continue;
+      }
+      decision = judgeCreate(user.id, incoming);
+    } else {
+      decision = judgeUpdate(user.id, toServerInvitation(existing), incoming, row.assumedMasterState);
+    }
+    switch (decision.kind) {
+      case 'refuse':
+        results.push({ id, outcome: 'refused', error: { code: decision.code, message: decision.message } });
+        break;
+      case 'duplicate':
+        results.push({ id, outcome: 'duplicate' });
+        break;
+      case 'apply':
+        if (!existing) {
+          inserts.push({ ...decision.next, id, inviterId: user.id, orgId: user.orgId, writeId: incoming.writeId, deleted: false });
+          results.push({ id, outcome: 'applied' });
+        } else {
+          const written = await updateInvitation(tx, id, decision.next, incoming.writeId, deleted);
+          changed.push(toInvitationDoc(written));
+          results.push({ id, outcome: 'applied' });
+        }
+        break;
+      case 'conflict': {
+        const written = await updateInvitation(tx, id, decision.next, newWriteId(), existing!.deleted);
+        const master = toInvitationDoc(written);
+        changed.push(master);
+        results.push({ id, outcome: 'conflict', master, error: { code: ErrorCode.CONFLICT_RESOLVED, message: `resolved by rule ${decision.rule}` } });
+        break;
+      }
+    }
+  }
+  const inserted = await insertInvitations(tx, inserts);
+  changed.push(...inserted.map(toInvitationDoc));
+  return { results, changed };
+}
+
+function toServerInvitation(r: InvitationRow) {
+  return {
+    inviterId: r.inviter_id,
+    rev: r.rev,
+    writeId: r.write_id,
+    recipientEmail: r.recipient_email,
+    recipientName: r.recipient_name,
+    relationship: r.relationship,
+    channel: r.channel,
+    status: r.status,
+    message: r.message,
+    capturedAt: r.captured_at.toISOString(),
+    deviceId: r.device_id,
+  };
+}
