@@ -57,11 +57,14 @@ export function createApp({ config, db, log }: AppDeps): PlusOneApp {
     httpServer,
     live,
     metrics,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
+    // Snapshots exist before the first client asks, even on a database with no writes yet.
+    listen: async (port, host) => {
+      await metrics.refresh();
+      return new Promise<number>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
-      }),
+      });
+    },
     async close() {
       metrics.stop();
       await metrics.settle();

@@ -33,7 +33,6 @@ async function main() {
   }
 
   const plusone = createApp({ config, db, log });
-  await plusone.metrics.refresh();
   const port = await plusone.listen(config.PORT, config.HOST);
   const where = db.kind === 'pglite' ? `embedded PostgreSQL in ${config.DATA_DIR}` : 'PostgreSQL at DATABASE_URL';
   console.log(`\nPlusOne is running on http://localhost:${port}  (${where})`);

@@ -1,0 +1,48 @@
+/**
+ * The client's HTTP calls: JSON in and out, the session cookie, and errors as `ApiError` with
+ * the shared code so screens show plain words. A failed connection is a `NetworkError`: the
+ * caller keeps its work and tries again later.
+ */
+import { ErrorCode, errorText, isErrorCode } from '../shared/errors';
+import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../shared/sync/protocol';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export class NetworkError extends Error {
+  constructor(cause: unknown) {
+    super('The server cannot be reached.', { cause });
+    this.name = 'NetworkError';
+  }
+}
+
+export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, sync = false): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(sync ? { [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new NetworkError(err);
+  }
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    const code: ErrorCode = isErrorCode(data?.error?.code) ? data.error.code : ErrorCode.INTERNAL;
+    throw new ApiError(res.status, code, data?.error?.message ?? errorText[code]);
+  }
+  return data as T;
+}

@@ -1,0 +1,50 @@
+/**
+ * The local database: one RxDB database per signed-in user (so two people on one tablet never
+ * see each other's data), on IndexedDB through the Dexie storage. It is created once per user
+ * at module level, never inside a component: React StrictMode mounts twice, and RxDB's free
+ * tier allows 13 open collections in a page. We open three.
+ */
+import { createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { invitationSchema, metricsSchema, refusalSchema, type LocalInvitation, type LocalMetrics, type Refusal } from './schemas';
+
+export interface Collections {
+  invitations: RxCollection<LocalInvitation>;
+  metrics: RxCollection<LocalMetrics>;
+  refusals: RxCollection<Refusal>;
+}
+export type PlusOneDb = RxDatabase<Collections>;
+
+const open = new Map<string, Promise<PlusOneDb>>();
+
+export function databaseName(userId: string): string {
+  return `plusone-${userId.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+}
+
+export function openDatabase(userId: string): Promise<PlusOneDb> {
+  let db = open.get(userId);
+  if (!db) {
+    db = (async () => {
+      const created = await createRxDatabase<Collections>({
+        name: databaseName(userId),
+        storage: getRxStorageDexie(),
+        multiInstance: true,
+        closeDuplicates: true,
+      });
+      await created.addCollections({
+        invitations: { schema: invitationSchema },
+        metrics: { schema: metricsSchema },
+        refusals: { schema: refusalSchema },
+      });
+      return created;
+    })();
+    open.set(userId, db);
+  }
+  return db;
+}
+
+export async function closeDatabase(userId: string): Promise<void> {
+  const db = open.get(userId);
+  open.delete(userId);
+  if (db) await (await db).close();
+}

@@ -1,0 +1,87 @@
+/**
+ * RxDB schemas of the local collections. They mirror the shared zod shapes (a unit test keeps
+ * the field lists equal); Dexie needs every indexed field required and strings bounded.
+ */
+import type { RxJsonSchema } from 'rxdb';
+import { channels, invitationStatuses, relationships, type InvitationDoc } from '../../shared/invitation';
+import type { MetricsDoc } from '../../shared/metrics';
+import { ErrorCode } from '../../shared/errors';
+
+export type LocalInvitation = Omit<InvitationDoc, '_deleted'>;
+export type LocalMetrics = Omit<MetricsDoc, '_deleted'>;
+
+export const invitationSchema: RxJsonSchema<LocalInvitation> = {
+  title: 'invitations',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 40 },
+    inviterId: { type: 'string', maxLength: 64 },
+    orgId: { type: ['string', 'null'], maxLength: 64 },
+    recipientEmail: { type: 'string', maxLength: 254 },
+    recipientName: { type: 'string', maxLength: 120 },
+    relationship: { type: 'string', enum: [...relationships] },
+    channel: { type: 'string', enum: [...channels] },
+    status: { type: 'string', enum: [...invitationStatuses] },
+    message: { type: 'string', maxLength: 1000 },
+    capturedAt: { type: 'string', maxLength: 40 },
+    deviceId: { type: 'string', maxLength: 64 },
+    writeId: { type: 'string', maxLength: 40 },
+    rev: { type: 'number', minimum: 0, maximum: 9007199254740991, multipleOf: 1 },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+    syncState: { type: 'string', enum: ['pending', 'synced'] },
+  },
+  required: ['id', 'inviterId', 'orgId', 'recipientEmail', 'recipientName', 'relationship', 'channel', 'status', 'message', 'capturedAt', 'deviceId', 'writeId', 'rev', 'createdAt', 'updatedAt', 'syncState'],
+  indexes: ['capturedAt'],
+};
+
+export const metricsSchema: RxJsonSchema<LocalMetrics> = {
+  title: 'metrics',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 64 },
+    k: { type: 'number' },
+    invitesPerInviter: { type: 'number' },
+    acceptanceRate: { type: 'number' },
+    inviters: { type: 'number' },
+    sent: { type: 'number' },
+    accepted: { type: 'number' },
+    windowDays: { type: 'number' },
+    status: { type: 'string', enum: ['healthy', 'warning', 'critical'] },
+    computedAt: { type: 'string' },
+    rev: { type: 'number' },
+  },
+  required: ['id', 'k', 'invitesPerInviter', 'acceptanceRate', 'inviters', 'sent', 'accepted', 'windowDays', 'status', 'computedAt', 'rev'],
+};
+
+/** A write the server refused: kept beside the document until the user retries or discards. */
+export interface Refusal {
+  /** The refused document's id. */
+  id: string;
+  collection: string;
+  /** The write that was refused; a newer write of the document supersedes the refusal. */
+  writeId: string;
+  code: ErrorCode;
+  message: string;
+  at: string;
+}
+
+export const refusalSchema: RxJsonSchema<Refusal> = {
+  title: 'refusals',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 40 },
+    collection: { type: 'string', maxLength: 32 },
+    writeId: { type: 'string', maxLength: 40 },
+    code: { type: 'string', enum: Object.values(ErrorCode) },
+    message: { type: 'string' },
+    at: { type: 'string' },
+  },
+  required: ['id', 'collection', 'writeId', 'code', 'message', 'at'],
+};

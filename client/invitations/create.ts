@@ -1,0 +1,58 @@
+/**
+ * Creating, retrying and discarding invitations on the device. A new invitation is validated
+ * with the shared schema, written to the local database as `pending` with fresh UUIDv7 ids,
+ * and left for the replication to push, online or not.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
+import { Channel, InvitationInput, Relationship } from '../../shared/invitation';
+import type { SessionUser } from '../../shared/roles';
+import { deviceId } from '../auth/session';
+import type { PlusOneDb } from '../db/database';
+import type { LocalInvitation } from '../db/schemas';
+
+export const InviteFields = z.object({
+  recipientEmail: InvitationInput.shape.recipientEmail,
+  relationship: Relationship,
+  channel: Channel.default('email'),
+  recipientName: InvitationInput.shape.recipientName.default(''),
+  message: InvitationInput.shape.message.default(''),
+});
+export type InviteFields = z.input<typeof InviteFields>;
+
+export type CreateResult = { ok: true; invitation: LocalInvitation } | { ok: false; error: string };
+
+export async function createInvitation(db: PlusOneDb, user: SessionUser, fields: InviteFields): Promise<CreateResult> {
+  const parsed = InviteFields.safeParse(fields);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path[0] === 'recipientEmail' ? 'Email address' : String(issue?.path[0] ?? 'Form');
+    return { ok: false, error: `${field}: ${issue?.message ?? 'not valid'}` };
+  }
+  const input = InvitationInput.parse({
+    ...parsed.data,
+    id: uuidv7(),
+    inviterId: user.id,
+    status: 'queued',
+    capturedAt: new Date().toISOString(),
+    deviceId: deviceId(),
+    writeId: uuidv7(),
+  });
+  const invitation: LocalInvitation = { ...input, orgId: user.orgId, rev: 0, createdAt: '', updatedAt: '', syncState: 'pending' };
+  await db.invitations.insert(invitation);
+  return { ok: true, invitation };
+}
+
+/** Sends a refused write again: a new writeId makes it a new write the replication pushes. */
+export async function retryInvitation(db: PlusOneDb, id: string): Promise<void> {
+  const doc = await db.invitations.findOne(id).exec();
+  await doc?.incrementalPatch({ writeId: uuidv7(), syncState: 'pending' });
+  await db.refusals.findOne(id).remove().catch(() => undefined);
+}
+
+/** Gives up a refused write. A never-synced invitation is removed; a synced one returns to the server's state on the next pull. */
+export async function discardInvitation(db: PlusOneDb, id: string): Promise<void> {
+  const doc = await db.invitations.findOne(id).exec();
+  if (doc && doc.rev === 0) await doc.remove();
+  await db.refusals.findOne(id).remove().catch(() => undefined);
+}

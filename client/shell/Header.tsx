@@ -1,0 +1,50 @@
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { canInvite } from '../../shared/roles';
+import { signOut } from '../auth/session';
+import { InviteForm } from '../invitations/InviteForm';
+import { stopUserSync, useSyncStatus, type UserSync } from '../sync/userSync';
+import { SyncIndicator } from './SyncIndicator';
+
+export function Header({ sync }: { sync: UserSync }) {
+  const status = useSyncStatus(sync);
+  const [quick, setQuick] = useState(false);
+  const navigate = useNavigate();
+  const { user } = sync;
+
+  async function logout() {
+    await stopUserSync(user.id);
+    await signOut();
+    navigate('/login');
+  }
+
+  return (
+    <header className="app-header">
+      <div className="bar">
+        <Link to="/dashboard/viral" className="brand">
+          PlusOne
+        </Link>
+        <SyncIndicator status={status} />
+        <div className="actions">
+          {canInvite(user.role) && (
+            <button type="button" className="primary" data-testid="invite-offline" aria-expanded={quick} onClick={() => setQuick((v) => !v)}>
+              + Quick invite
+            </button>
+          )}
+          <span className="who muted" title={user.email}>
+            {user.name}
+            {user.orgName ? ` · ${user.orgName}` : ''}
+          </span>
+          <button type="button" onClick={() => void logout()}>
+            Sign out
+          </button>
+        </div>
+      </div>
+      {quick && (
+        <div className="quick-invite">
+          <InviteForm sync={sync} compact ids={{ email: 'offline-recipient', submit: 'send-offline-invitation' }} onSent={() => setQuick(false)} />
+        </div>
+      )}
+    </header>
+  );
+}

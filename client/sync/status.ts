@@ -1,0 +1,89 @@
+/**
+ * The sync indicator's state, one store per signed-in user. `Sync complete` is shown only when
+ * the device is online, no write waits to be pushed or confirmed, none was refused, and no
+ * replication is busy; otherwise the header says how many are pending or refused.
+ */
+import { combineLatest, type Subscription } from 'rxjs';
+import type { PlusOneDb } from '../db/database';
+import type { Replications } from './replication';
+import type { LiveSocket } from './socket';
+
+export type Connection = 'connecting' | 'online' | 'offline';
+
+export interface SyncStatus {
+  connection: Connection;
+  pending: number;
+  refused: number;
+  busy: boolean;
+}
+
+export type SyncPhase = 'offline' | 'queued' | 'refused' | 'syncing' | 'complete';
+
+export function phaseOf(s: SyncStatus): SyncPhase {
+  if (s.connection === 'offline') return s.pending > 0 ? 'queued' : 'offline';
+  if (s.pending > 0) return 'queued';
+  if (s.refused > 0) return 'refused';
+  if (s.busy || s.connection === 'connecting') return 'syncing';
+  return 'complete';
+}
+
+export class SyncStatusStore {
+  private state: SyncStatus = { connection: 'connecting', pending: 0, refused: 0, busy: false };
+  private readonly listeners = new Set<() => void>();
+  private readonly subs: Subscription[] = [];
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(db: PlusOneDb, socket: LiveSocket, replications: Replications) {
+    const pending$ = db.invitations.find({ selector: { syncState: 'pending' } }).$;
+    const refusals$ = db.refusals.find().$;
+    this.subs.push(
+      combineLatest([pending$, refusals$]).subscribe(([pendingDocs, refusals]) => {
+        const refusedWrites = new Set(refusals.map((r) => `${r.id}/${r.writeId}`));
+        const refused = pendingDocs.filter((d) => refusedWrites.has(`${d.id}/${d.writeId}`)).length;
+        this.patch({ pending: pendingDocs.length - refused, refused });
+      }),
+      combineLatest([replications.invitations.active$, replications.metrics.active$]).subscribe(([a, b]) =>
+        this.patch({ busy: a || b }),
+      ),
+    );
+    const update = () => {
+      const online = navigator.onLine && socket.connected;
+      this.patch({ connection: online ? 'online' : !navigator.onLine || this.state.connection !== 'connecting' ? 'offline' : 'connecting' });
+    };
+    const onError = () => this.patch({ connection: 'offline' });
+    socket.on('connect', update);
+    socket.on('disconnect', update);
+    socket.on('connect_error', onError);
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    this.cleanups.push(() => {
+      socket.off('connect', update);
+      socket.off('disconnect', update);
+      socket.off('connect_error', onError);
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    });
+    update();
+  }
+
+  get snapshot(): SyncStatus {
+    return this.state;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  private patch(p: Partial<SyncStatus>) {
+    const next = { ...this.state, ...p };
+    if (Object.entries(p).every(([k, v]) => this.state[k as keyof SyncStatus] === v)) return;
+    this.state = next;
+    this.listeners.forEach((l) => l());
+  }
+
+  stop(): void {
+    this.subs.forEach((s) => s.unsubscribe());
+    this.cleanups.forEach((c) => c());
+  }
+}

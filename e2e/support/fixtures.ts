@@ -1,0 +1,97 @@
+/**
+ * The e2e world: a real PlusOne server (real database: DATABASE_URL's PostgreSQL or embedded
+ * PGlite) serving the built PWA from dist/, behind a relay that can cut the network. One per
+ * spec file (workers run one file at a time).
+ */
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { hashPassword } from '../../server/auth/passwords';
+import { DEMO_PASSWORD } from '../../server/demo/seed';
+import { startTestServer, type TestServer } from '../../server/test/server';
+import { startNetCut, type NetCut } from './netcut';
+
+export interface World {
+  server: TestServer;
+  net: NetCut;
+  baseURL: string;
+  /** A copy of the built PWA the test may change (to ship an "update"). */
+  staticDir: string;
+  /** Makes a new supplier with no invitations; returns the email. */
+  newSupplier(name: string): Promise<string>;
+  /** Cuts the network for this context: the relay drops connections and the browser reports offline. */
+  offline(context: BrowserContext): Promise<void>;
+  online(context: BrowserContext): Promise<void>;
+}
+
+let counter = 0;
+
+export const test = base.extend<{ hosts: Set<string> }, { world: World }>({
+  world: [
+    async ({}, use) => {
+      const staticDir = mkdtempSync(join(tmpdir(), 'plusone-pwa-'));
+      cpSync('dist', staticDir, { recursive: true });
+      const server = await startTestServer({ env: { STATIC_DIR: staticDir } });
+      const net = await startNetCut(Number(new URL(server.url).port));
+      const world: World = {
+        server,
+        net,
+        baseURL: `http://127.0.0.1:${net.port}`,
+        staticDir,
+        async newSupplier(name) {
+          const id = `u-e2e-${Date.now()}-${counter++}`;
+          const email = `${id}@e2e.example`;
+          await server.testDb.db.query(
+            `INSERT INTO organisations (id, name) VALUES ($1, $2);`,
+            [`org-${id}`, `${name} Studio`],
+          );
+          await server.testDb.db.query(
+            `INSERT INTO users (id, email, name, role, org_id, password_hash) VALUES ($1, $2, $3, 'supplier', $4, $5)`,
+            [id, email, name, `org-${id}`, await hashPassword(DEMO_PASSWORD)],
+          );
+          return email;
+        },
+        async offline(context) {
+          net.cut();
+          await context.setOffline(true);
+        },
+        async online(context) {
+          net.restore();
+          await context.setOffline(false);
+        },
+      };
+      await use(world);
+      await net.close();
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  baseURL: async ({ world }, use) => use(world.baseURL),
+  // Every host any page or service worker of the test asked for.
+  hosts: async ({ context }, use) => {
+    const hosts = new Set<string>();
+    context.on('request', (req) => {
+      const url = new URL(req.url());
+      if (url.protocol.startsWith('http') || url.protocol.startsWith('ws')) hosts.add(url.host);
+    });
+    await use(hosts);
+  },
+});
+
+
+/** Waits until the service worker is activated (it controls pages loaded from then on). */
+export async function waitForActiveServiceWorker(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state ?? 'none'))
+    .toBe('activated');
+}
+
+/** Makes sure the page is controlled by an activated service worker, reloading once after the first install. */
+export async function ensureServiceWorkerControls(page: Page): Promise<void> {
+  await waitForActiveServiceWorker(page);
+  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) await page.reload();
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+}
+
+export { expect };
