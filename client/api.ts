@@ -24,15 +24,30 @@ export class NetworkError extends Error {
   }
 }
 
-export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, sync = false): Promise<T> {
+/** Where requests go: the page's own origin in the browser; a server URL and a cookie in Node tests. */
+export interface Endpoint {
+  base: string;
+  headers?: () => Record<string, string>;
+}
+
+export const sameOrigin: Endpoint = { base: '' };
+
+export async function api<T>(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  sync = false,
+  endpoint: Endpoint = sameOrigin,
+): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, {
+    res = await fetch(endpoint.base + path, {
       method,
       credentials: 'same-origin',
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(sync ? { [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) } : {}),
+        ...endpoint.headers?.(),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

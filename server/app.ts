@@ -8,6 +8,7 @@ import express from 'express';
 import { installAuth, sessionMiddleware } from './auth/routes';
 import type { Config } from './config';
 import type { Db } from './db/db';
+import { setFaults } from './faults';
 import { errorHandler, notFound } from './http/errors';
 import { installHealth } from './http/health';
 import { installStatic } from './http/static';
@@ -34,6 +35,7 @@ export interface PlusOneApp {
 }
 
 export function createApp({ config, db, log }: AppDeps): PlusOneApp {
+  setFaults({ enabled: new Set(config.TEST_FAULTS), commitDelayMs: config.TEST_COMMIT_DELAY_MS });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
@@ -59,7 +61,8 @@ export function createApp({ config, db, log }: AppDeps): PlusOneApp {
     metrics,
     // Snapshots exist before the first client asks, even on a database with no writes yet.
     listen: async (port, host) => {
-      await metrics.refresh();
+      // Not fatal: on a database that is not ready, /readyz must still be able to say so.
+      await metrics.refresh().catch((err) => log.warn({ err }, 'first metrics refresh failed'));
       return new Promise<number>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));

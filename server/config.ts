@@ -4,6 +4,7 @@
  * in README.md and docker-compose.yml.
  */
 import { z } from 'zod';
+import { faultNames } from './faults';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -26,6 +27,18 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_COALESCE_MS: z.coerce.number().int().min(0).max(5000).default(100),
   TRUST_PROXY: bool.default(false),
+  NODE_ENV: z.string().default('development'),
+  /** Test only: deliberate faults (server/faults.ts), comma-separated. */
+  TEST_FAULTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((f) => f.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(faultNames))),
+  /** Test only: up to this many ms of random delay before a push commits. */
+  TEST_COMMIT_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(0),
+}).refine((c) => c.NODE_ENV !== 'production' || (c.TEST_FAULTS.length === 0 && c.TEST_COMMIT_DELAY_MS === 0), {
+  message: 'TEST_FAULTS and TEST_COMMIT_DELAY_MS must not be set in production',
+  path: ['TEST_FAULTS'],
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -46,5 +59,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return parsed.data;
 }
 
-/** The variables the app reads, for docs and the docker-compose check. */
-export const configKeys = Object.keys(ConfigSchema.shape) as (keyof Config)[];
+/** Variables only the test suites set (server/faults.ts). */
+export const testOnlyKeys: readonly (keyof Config)[] = ['TEST_FAULTS', 'TEST_COMMIT_DELAY_MS'];
+
+/** The variables an operator sets, for docs and the docker-compose check. */
+export const configKeys = (Object.keys(ConfigSchema.shape) as (keyof Config)[]).filter((k) => !testOnlyKeys.includes(k));

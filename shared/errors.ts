@@ -57,5 +57,6 @@ export interface ErrorBody {
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && value in errorStatus;
+  // Own keys only: `'toString' in errorStatus` is true through the prototype.
+  return typeof value === 'string' && Object.hasOwn(errorStatus, value);
 }

@@ -64,6 +64,9 @@ export const InvitationServerFields = z.object({
   rev: z.number().int().nonnegative(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** When it counts in the analytics, and by whose clock (shared/capture.ts). */
+  countedAt: z.string(),
+  timeSource: z.enum(['device', 'server', '']),
   syncState: SyncState,
   _deleted: z.boolean(),
 });
@@ -82,6 +85,8 @@ export const InvitationPushState = z.object({
   rev: z.number().int().nonnegative().optional(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
+  countedAt: z.string().optional(),
+  timeSource: z.enum(['device', 'server', '']).optional(),
   syncState: SyncState.optional(),
   _deleted: z.boolean().optional(),
 });
@@ -104,9 +109,4 @@ export function canTransition(from: InvitationStatus, to: InvitationStatus): boo
   if (from === to) return true;
   if (isTerminal(from)) return false;
   return statusRank(to) > statusRank(from);
-}
-
-/** Counted as sent for K: anything that left the outbox. */
-export function isSentStatus(status: InvitationStatus): boolean {
-  return status !== 'queued' && status !== 'cancelled';
 }

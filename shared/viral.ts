@@ -30,15 +30,27 @@ export interface KParts {
   acceptanceRate: number;
 }
 
+const isCount = (n: number) => Number.isInteger(n) && n >= 0;
+
+/**
+ * Throws a RangeError on counts that cannot come from one window: a non-count, more accepted
+ * than invited, or inviters that do not match invitations (each inviter sent at least one, and
+ * every invitation has an inviter).
+ */
 export function viralCoefficient(c: KCounts): KParts {
-  if (c.accepted < 0 || c.invited < 0 || c.inviters < 0 || c.accepted > c.invited) {
-    throw new RangeError(`inconsistent counts: ${JSON.stringify(c)}`);
-  }
+  const consistent =
+    isCount(c.accepted) &&
+    isCount(c.invited) &&
+    isCount(c.inviters) &&
+    c.accepted <= c.invited &&
+    c.inviters <= c.invited &&
+    (c.inviters > 0 || c.invited === 0);
+  if (!consistent) throw new RangeError(`inconsistent counts: ${JSON.stringify(c)}`);
   if (c.inviters === 0) return { k: 0, invitesPerInviter: 0, acceptanceRate: 0 };
   return {
     k: c.accepted / c.inviters,
     invitesPerInviter: c.invited / c.inviters,
-    acceptanceRate: c.invited === 0 ? 0 : c.accepted / c.invited,
+    acceptanceRate: c.accepted / c.invited,
   };
 }
 

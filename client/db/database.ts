@@ -2,16 +2,29 @@
  * The local database: one RxDB database per signed-in user (so two people on one tablet never
  * see each other's data), on IndexedDB through the Dexie storage. It is created once per user
  * at module level, never inside a component: React StrictMode mounts twice, and RxDB's free
- * tier allows 13 open collections in a page. We open three.
+ * tier allows 13 open collections in a page. We open five.
  */
 import { createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { invitationSchema, metricsSchema, refusalSchema, type LocalInvitation, type LocalMetrics, type Refusal } from './schemas';
+import {
+  invitationSchema,
+  metricsSchema,
+  outboxSchema,
+  refusalSchema,
+  viralEventSchema,
+  type LocalInvitation,
+  type LocalMetrics,
+  type LocalViralEvent,
+  type OutboxEvent,
+  type Refusal,
+} from './schemas';
 
 export interface Collections {
   invitations: RxCollection<LocalInvitation>;
   metrics: RxCollection<LocalMetrics>;
   refusals: RxCollection<Refusal>;
+  outbox: RxCollection<OutboxEvent>;
+  viral_events: RxCollection<LocalViralEvent>;
 }
 export type PlusOneDb = RxDatabase<Collections>;
 
@@ -35,6 +48,8 @@ export function openDatabase(userId: string): Promise<PlusOneDb> {
         invitations: { schema: invitationSchema },
         metrics: { schema: metricsSchema },
         refusals: { schema: refusalSchema },
+        outbox: { schema: outboxSchema },
+        viral_events: { schema: viralEventSchema },
       });
       return created;
     })();

@@ -6,6 +6,7 @@ import type { RxJsonSchema } from 'rxdb';
 import { channels, invitationStatuses, relationships, type InvitationDoc } from '../../shared/invitation';
 import type { MetricsDoc } from '../../shared/metrics';
 import { ErrorCode } from '../../shared/errors';
+import { clientEventTypes, type ClientEvent, type ViralEventDoc } from '../../shared/events';
 
 export type LocalInvitation = Omit<InvitationDoc, '_deleted'>;
 export type LocalMetrics = Omit<MetricsDoc, '_deleted'>;
@@ -31,9 +32,11 @@ export const invitationSchema: RxJsonSchema<LocalInvitation> = {
     rev: { type: 'number', minimum: 0, maximum: 9007199254740991, multipleOf: 1 },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
+    countedAt: { type: 'string' },
+    timeSource: { type: 'string', enum: ['device', 'server', ''] },
     syncState: { type: 'string', enum: ['pending', 'synced'] },
   },
-  required: ['id', 'inviterId', 'orgId', 'recipientEmail', 'recipientName', 'relationship', 'channel', 'status', 'message', 'capturedAt', 'deviceId', 'writeId', 'rev', 'createdAt', 'updatedAt', 'syncState'],
+  required: ['id', 'inviterId', 'orgId', 'recipientEmail', 'recipientName', 'relationship', 'channel', 'status', 'message', 'capturedAt', 'deviceId', 'writeId', 'rev', 'createdAt', 'updatedAt', 'countedAt', 'timeSource', 'syncState'],
   indexes: ['capturedAt'],
 };
 
@@ -68,6 +71,8 @@ export interface Refusal {
   code: ErrorCode;
   message: string;
   at: string;
+  /** Set when the write was not refused itself but waits on a refused parent (its id). */
+  heldBy?: string;
 }
 
 export const refusalSchema: RxJsonSchema<Refusal> = {
@@ -82,6 +87,48 @@ export const refusalSchema: RxJsonSchema<Refusal> = {
     code: { type: 'string', enum: Object.values(ErrorCode) },
     message: { type: 'string' },
     at: { type: 'string' },
+    heldBy: { type: 'string', maxLength: 40 },
   },
   required: ['id', 'collection', 'writeId', 'code', 'message', 'at'],
+};
+
+/** An event the user caused on this device, waiting to be pushed (local only, never pulled). */
+export type OutboxEvent = ClientEvent;
+
+export const outboxSchema: RxJsonSchema<OutboxEvent> = {
+  title: 'outbox',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 40 },
+    type: { type: 'string', enum: [...clientEventTypes] },
+    invitationId: { type: 'string', maxLength: 40 },
+    capturedAt: { type: 'string', maxLength: 40 },
+    deviceId: { type: 'string', maxLength: 64 },
+  },
+  required: ['id', 'type', 'invitationId', 'capturedAt', 'deviceId'],
+};
+
+export type LocalViralEvent = Omit<ViralEventDoc, '_deleted'>;
+
+export const viralEventSchema: RxJsonSchema<LocalViralEvent> = {
+  title: 'viral_events',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 40 },
+    type: { type: 'string', maxLength: 64 },
+    actorId: { type: ['string', 'null'], maxLength: 64 },
+    invitationId: { type: ['string', 'null'], maxLength: 40 },
+    inviterId: { type: ['string', 'null'], maxLength: 64 },
+    data: { type: 'object' },
+    capturedAt: { type: 'string' },
+    countedAt: { type: 'string' },
+    timeSource: { type: 'string', enum: ['device', 'server'] },
+    rev: { type: 'number' },
+    createdAt: { type: 'string' },
+  },
+  required: ['id', 'type', 'actorId', 'invitationId', 'inviterId', 'data', 'capturedAt', 'countedAt', 'timeSource', 'rev', 'createdAt'],
 };

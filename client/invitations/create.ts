@@ -38,7 +38,7 @@ export async function createInvitation(db: PlusOneDb, user: SessionUser, fields:
     deviceId: deviceId(),
     writeId: uuidv7(),
   });
-  const invitation: LocalInvitation = { ...input, orgId: user.orgId, rev: 0, createdAt: '', updatedAt: '', syncState: 'pending' };
+  const invitation: LocalInvitation = { ...input, orgId: user.orgId, rev: 0, createdAt: '', updatedAt: '', countedAt: '', timeSource: '', syncState: 'pending' };
   await db.invitations.insert(invitation);
   return { ok: true, invitation };
 }

@@ -1,125 +1,131 @@
 /**
- * Replication of the local collections with the server, through RxDB's replication plugin:
- * push and pull handlers on `/api/sync/:collection/push|pull`, and `pull.stream$` fed by the
- * live socket. Refused writes are kept, with their reason, in the local `refusals` collection;
- * conflicts come back with the server's resolved state, which RxDB's default handler adopts.
+ * Replication of the local collections with the server, through RxDB's replication plugin.
+ * Pull handlers read `/api/sync/:collection/pull` by checkpoint; `pull.stream$` is fed by the
+ * live socket (documents as they change, and RESYNC after a reconnect or when the server held
+ * rows back for an older transaction). Pushes of invitations go through the SyncQueue, which
+ * orders them with the outbox's events by priority and dependency. Conflicts come back with
+ * the server's resolved state, which RxDB's default handler adopts.
+ *
+ * After a reconnect, pulls go by priority too: the metrics snapshot first, then the user's
+ * invitations, then history (viral events).
  */
 import { Subject } from 'rxjs';
-import type { RxReplicationPullStreamItem } from 'rxdb';
+import type { RxCollection, RxReplicationPullStreamItem } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import type { InvitationDoc, InvitationPushState } from '../../shared/invitation';
-import type { MetricsDoc } from '../../shared/metrics';
-import type { Checkpoint, PullResponse, PushResponse } from '../../shared/sync/protocol';
-import { api } from '../api';
+import type { InvitationPushState } from '../../shared/invitation';
+import type { Checkpoint } from '../../shared/sync/protocol';
 import type { PlusOneDb } from '../db/database';
+import { SyncQueue } from './queue';
 import type { LiveSocket } from './socket';
-import { dropStale, toPushState } from './wire';
+import type { Transport } from './transport';
+import { dropStale } from './wire';
 
 type Stream = Subject<RxReplicationPullStreamItem<any, Checkpoint>>;
+type PullName = 'metrics' | 'invitations' | 'viral_events';
 const HELD_RETRY_MS = 250;
 
 function validCheckpoint(cp: Partial<Checkpoint> | undefined | null): Checkpoint | null {
   return cp && typeof cp.txid === 'number' && typeof cp.rev === 'number' ? { txid: cp.txid, rev: cp.rev } : null;
 }
 
-function pullHandler<Doc extends { id: string; rev: number }>(db: PlusOneDb, name: 'invitations' | 'metrics', stream: Stream) {
-  return async (checkpoint: Checkpoint | undefined, batchSize: number) => {
-    const page = await api<PullResponse<Doc>>('POST', `/api/sync/${name}/pull`, { checkpoint: validCheckpoint(checkpoint), batchSize }, true);
-    // Rows newer than the checkpoint wait for an older transaction still in flight: ask again soon.
-    if (page.held) setTimeout(() => stream.next('RESYNC'), HELD_RETRY_MS);
-    const documents = await dropStale(db[name], page.documents);
-    return { documents: documents as any[], checkpoint: page.checkpoint ?? validCheckpoint(checkpoint) ?? { txid: 0, rev: 0 } };
-  };
-}
-
 export interface Replications {
   invitations: RxReplicationState<any, Checkpoint>;
   metrics: RxReplicationState<any, Checkpoint>;
-  /** Pull everything new now (after a reconnect). */
-  resync(): void;
+  viralEvents: RxReplicationState<any, Checkpoint>;
+  queue: SyncQueue;
+  /** After a reconnect: pull by priority, then send what waits. */
+  resync(): Promise<void>;
   cancel(): Promise<void>;
 }
 
-export function startReplications(db: PlusOneDb, userId: string, socket: LiveSocket): Replications {
-  const invitationStream: Stream = new Subject();
-  const metricsStream: Stream = new Subject();
+export interface ReplicationOptions {
+  db: PlusOneDb;
+  userId: string;
+  socket: LiveSocket;
+  transport: Transport;
+  /** Wait to lead among this user's tabs before replicating (browser); false in Node tests. */
+  waitForLeadership?: boolean;
+  retryTime?: number;
+}
 
-  socket.on('invitation:changed', async ({ documents }) => {
-    invitationStream.next({ documents: await dropStale(db.invitations, documents), checkpoint: null as any });
-  });
-  socket.on('metrics:updated', async ({ documents }) => {
-    metricsStream.next({ documents: await dropStale(db.metrics, documents), checkpoint: null as any });
-  });
+export function startReplications({ db, userId, socket, transport, waitForLeadership = true, retryTime = 2000 }: ReplicationOptions): Replications {
+  const streams: Record<PullName, Stream> = { metrics: new Subject(), invitations: new Subject(), viral_events: new Subject() };
+  const feed = (name: PullName, collection: RxCollection<any>) => async ({ documents }: { documents: { id: string; rev: number }[] }) =>
+    streams[name].next({ documents: await dropStale(collection, documents), checkpoint: null as unknown as Checkpoint });
+  socket.on('invitation:changed', feed('invitations', db.invitations));
+  socket.on('metrics:updated', feed('metrics', db.metrics));
+  socket.on('viral_event:created', feed('viral_events', db.viral_events));
 
-  const invitations = replicateRxCollection<any, Checkpoint>({
-    collection: db.invitations,
-    replicationIdentifier: `plusone-invitations-${userId}`,
-    live: true,
-    retryTime: 2000,
-    waitForLeadership: true,
-    push: {
-      batchSize: 100,
-      async handler(rows) {
-        const body = {
-          rows: rows.map((r) => ({
-            newDocumentState: toPushState(r.newDocumentState as InvitationPushState),
-            assumedMasterState: r.assumedMasterState ? toPushState(r.assumedMasterState as InvitationPushState) : null,
-          })),
-        };
-        const { results } = await api<PushResponse>('POST', '/api/sync/invitations/push', body, true);
-        const byId = new Map(rows.map((r) => [r.newDocumentState.id as string, r.newDocumentState as InvitationPushState]));
-        const masters: InvitationDoc[] = [];
-        const refusals = [];
-        const settled: string[] = [];
-        for (const result of results) {
-          if (result.outcome === 'refused' && result.error) {
-            refusals.push({
-              id: result.id,
-              collection: 'invitations',
-              writeId: byId.get(result.id)?.writeId ?? '',
-              code: result.error.code,
-              message: result.error.message,
-              at: new Date().toISOString(),
-            });
-          } else {
-            settled.push(result.id);
-            if (result.outcome === 'conflict' && result.master) masters.push(result.master);
-          }
-        }
-        if (refusals.length) await db.refusals.bulkUpsert(refusals);
-        if (settled.length) await db.refusals.bulkRemove(settled).catch(() => undefined);
-        // The server's state (rev, synced) comes back through a pull.
-        invitationStream.next('RESYNC');
-        return masters as any[];
-      },
+  const queue = new SyncQueue(db, transport, () => streams.invitations.next('RESYNC'));
+
+  const pull = (name: PullName, collection: RxCollection<any>, batchSize: number) => ({
+    batchSize,
+    stream$: streams[name],
+    async handler(checkpoint: Checkpoint | undefined, size: number) {
+      const page = await transport.pull<{ id: string; rev: number }>(name, validCheckpoint(checkpoint), size);
+      // Newer rows wait for an older transaction still in flight: ask again shortly.
+      if (page.held) setTimeout(() => streams[name].next('RESYNC'), HELD_RETRY_MS);
+      const documents = await dropStale(collection, page.documents);
+      return { documents: documents as any[], checkpoint: page.checkpoint ?? validCheckpoint(checkpoint) ?? { txid: 0, rev: 0 } };
     },
-    pull: { batchSize: 200, handler: pullHandler<InvitationDoc>(db, 'invitations', invitationStream), stream$: invitationStream },
   });
+  const common = { live: true, retryTime, waitForLeadership, autoStart: true } as const;
 
   const metrics = replicateRxCollection<any, Checkpoint>({
+    ...common,
     collection: db.metrics,
     replicationIdentifier: `plusone-metrics-${userId}`,
-    live: true,
-    retryTime: 2000,
-    waitForLeadership: true,
-    pull: { batchSize: 50, handler: pullHandler<MetricsDoc>(db, 'metrics', metricsStream), stream$: metricsStream },
+    pull: pull('metrics', db.metrics, 50),
+  });
+  const invitations = replicateRxCollection<any, Checkpoint>({
+    ...common,
+    collection: db.invitations,
+    replicationIdentifier: `plusone-invitations-${userId}`,
+    push: {
+      batchSize: 200,
+      handler: (rows) => queue.pushInvitations(rows as never) as Promise<any[]>,
+    },
+    pull: pull('invitations', db.invitations, 200),
+  });
+  const viralEvents = replicateRxCollection<any, Checkpoint>({
+    ...common,
+    collection: db.viral_events,
+    replicationIdentifier: `plusone-viral-events-${userId}`,
+    pull: pull('viral_events', db.viral_events, 200),
   });
 
-  const resync = () => {
-    metricsStream.next('RESYNC');
-    invitationStream.next('RESYNC');
+  // New local events go out as soon as they are written (and after a reconnect).
+  const outboxSub = db.outbox.insert$.subscribe(() => queue.kick());
+  queue.kick();
+
+  const resync = async () => {
+    streams.metrics.next('RESYNC');
+    await metrics.awaitInSync().catch(() => undefined);
+    streams.invitations.next('RESYNC');
     invitations.reSync();
+    queue.kick();
+    await invitations.awaitInSync().catch(() => undefined);
+    streams.viral_events.next('RESYNC');
   };
-  socket.on('connect', resync);
+  const onConnect = () => void resync();
+  socket.on('connect', onConnect);
 
   return {
     invitations,
     metrics,
+    viralEvents,
+    queue,
     resync,
     async cancel() {
+      outboxSub.unsubscribe();
+      queue.stop();
+      socket.off('connect', onConnect);
       socket.off('invitation:changed');
       socket.off('metrics:updated');
-      await Promise.all([invitations.cancel(), metrics.cancel()]);
+      socket.off('viral_event:created');
+      await Promise.all([invitations.cancel(), metrics.cancel(), viralEvents.cancel()]);
     },
   };
 }
+
+export type { InvitationPushState };

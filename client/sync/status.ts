@@ -35,15 +35,17 @@ export class SyncStatusStore {
 
   constructor(db: PlusOneDb, socket: LiveSocket, replications: Replications) {
     const pending$ = db.invitations.find({ selector: { syncState: 'pending' } }).$;
+    const outbox$ = db.outbox.find().$;
     const refusals$ = db.refusals.find().$;
     this.subs.push(
-      combineLatest([pending$, refusals$]).subscribe(([pendingDocs, refusals]) => {
+      combineLatest([pending$, outbox$, refusals$]).subscribe(([pendingDocs, outbox, refusals]) => {
         const refusedWrites = new Set(refusals.map((r) => `${r.id}/${r.writeId}`));
-        const refused = pendingDocs.filter((d) => refusedWrites.has(`${d.id}/${d.writeId}`)).length;
-        this.patch({ pending: pendingDocs.length - refused, refused });
+        const writes = [...pendingDocs.map((d) => `${d.id}/${d.writeId}`), ...outbox.map((e) => `${e.id}/${e.id}`)];
+        const refused = writes.filter((w) => refusedWrites.has(w)).length;
+        this.patch({ pending: writes.length - refused, refused });
       }),
-      combineLatest([replications.invitations.active$, replications.metrics.active$]).subscribe(([a, b]) =>
-        this.patch({ busy: a || b }),
+      combineLatest([replications.invitations.active$, replications.metrics.active$, replications.viralEvents.active$]).subscribe(
+        (active) => this.patch({ busy: active.some(Boolean) }),
       ),
     );
     const update = () => {

@@ -8,6 +8,7 @@ import type { SessionUser } from '../../shared/roles';
 import { closeDatabase, openDatabase, type PlusOneDb } from '../db/database';
 import { startReplications, type Replications } from './replication';
 import { connectLive, type LiveSocket } from './socket';
+import { httpTransport } from './transport';
 import { SyncStatusStore, type SyncStatus } from './status';
 
 export interface UserSync {
@@ -26,7 +27,7 @@ export function startUserSync(user: SessionUser): Promise<UserSync> {
     sync = (async () => {
       const db = await openDatabase(user.id);
       const socket = connectLive();
-      const replications = startReplications(db, user.id, socket);
+      const replications = startReplications({ db, userId: user.id, socket, transport: httpTransport() });
       const status = new SyncStatusStore(db, socket, replications);
       return { user, db, socket, replications, status };
     })();

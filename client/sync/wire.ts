@@ -23,6 +23,8 @@ export function toPushState(doc: InvitationPushState): InvitationPushState {
     rev: doc.rev ?? 0,
     createdAt: doc.createdAt ?? '',
     updatedAt: doc.updatedAt ?? '',
+    countedAt: doc.countedAt ?? '',
+    timeSource: doc.timeSource ?? '',
     syncState: doc.syncState ?? 'pending',
     _deleted: doc._deleted ?? false,
   };

@@ -64,6 +64,9 @@ export async function migrate(db: Db, migrations = loadMigrations()): Promise<st
 
 /** True when every migration on disk is applied (for /readyz). */
 export async function migrationsApplied(db: Db, migrations = loadMigrations()): Promise<boolean> {
+  // A database that never ran migrate() has no table yet: not migrated (it is reachable).
+  const [table] = await db.query<{ exists: boolean }>(`SELECT to_regclass('schema_migrations') IS NOT NULL AS exists`);
+  if (!table?.exists) return false;
   const rows = await db.query<{ version: string }>(
     `SELECT version FROM schema_migrations WHERE version = ANY($1::text[])`,
     [migrations.map((m) => m.version)],

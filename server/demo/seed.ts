@@ -69,6 +69,8 @@ function invitationsFor(rng: Rng, inviter: Person, count: number, acceptRate: nu
       writeId: uuidv7({ msecs: createdAt.getTime() }),
       deleted: false,
       createdAt,
+      countedAt: createdAt,
+      timeSource: 'device',
     });
   }
   return out;
@@ -116,7 +118,7 @@ export async function seedDemo(db: Db, { scale = 1, seed = 20261125 }: { scale?:
     ...invitationsFor(rng, { id: 'u-couple', orgId: null }, 3, 0.34, now, counter),
   ];
   for (let i = 0; i < supplierCount; i++) {
-    invitations.push(...invitationsFor(rng, { id: `u-s${i}`, orgId: `org-s${i}` }, paretoCount(rng, 3, 1.6, 60), 0.43, now, counter));
+    invitations.push(...invitationsFor(rng, { id: `u-s${i}`, orgId: `org-s${i}` }, paretoCount(rng, 3, 1.6, 60), 0.47, now, counter));
   }
   for (let i = 0; i < coupleCount; i += 3) {
     invitations.push(...invitationsFor(rng, { id: `u-c${i}`, orgId: null }, rng.int(1, 3), 0.35, now, counter));

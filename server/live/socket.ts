@@ -6,6 +6,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import type { ViralEventDoc } from '../../shared/events';
 import type { InvitationDoc } from '../../shared/invitation';
 import type { MetricsDoc } from '../../shared/metrics';
 import { invitationScope, isAdmin, type SessionUser } from '../../shared/roles';
@@ -20,7 +21,7 @@ interface SocketData {
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export function roomsFor(user: SessionUser): string[] {
-  const joined = [rooms.user(user.id), rooms.signedIn];
+  const joined = [rooms.user(user.id), rooms.recipient(user.email), rooms.signedIn];
   if (invitationScope(user.role) === 'organisation' && user.orgId) joined.push(rooms.org(user.orgId));
   if (isAdmin(user.role)) joined.push(rooms.dashboard);
   return joined;
@@ -51,9 +52,18 @@ export function installLive(httpServer: HttpServer, db: Db) {
       const add = (room: string, doc: InvitationDoc) => byRoom.set(room, [...(byRoom.get(room) ?? []), doc]);
       for (const doc of docs) {
         add(rooms.user(doc.inviterId), doc);
+        add(rooms.recipient(doc.recipientEmail), doc);
         if (doc.orgId) add(rooms.org(doc.orgId), doc);
       }
       for (const [room, documents] of byRoom) io.to(room).emit('invitation:changed', { documents });
+    },
+    eventsCreated(docs: ViralEventDoc[]): void {
+      const byRoom = new Map<string, ViralEventDoc[]>();
+      for (const doc of docs) {
+        const targets = new Set([doc.actorId, doc.inviterId].filter((id): id is string => !!id).map(rooms.user));
+        for (const room of targets) byRoom.set(room, [...(byRoom.get(room) ?? []), doc]);
+      }
+      for (const [room, documents] of byRoom) io.to(room).emit('viral_event:created', { documents });
     },
     metricsUpdated(docs: MetricsDoc[]): void {
       io.to(rooms.signedIn).emit('metrics:updated', { documents: docs });

@@ -6,6 +6,7 @@
  */
 import type { Checkpoint } from '../../shared/sync/protocol';
 import type { Queryable } from '../db/db';
+import { hasFault } from '../faults';
 
 export interface FeedRow {
   rev: number;
@@ -33,10 +34,11 @@ export async function readFeed<Row extends FeedRow>(
 ): Promise<FeedPage<Row>> {
   const cp = checkpoint ?? { txid: 0, rev: 0 };
   const params = [cp.txid, cp.rev, limit, ...scopeParams];
+  const guard = hasFault('no-pull-guard') ? 'true' : 't.txid < h.horizon';
   const rows = await db.query<Row>(
     `WITH h AS (SELECT plusone_horizon() AS horizon)
      SELECT t.*, h.horizon FROM ${table} t, h
-      WHERE (${scope}) AND (t.txid, t.rev) > ($1::bigint, $2::bigint) AND t.txid < h.horizon
+      WHERE (${scope}) AND (t.txid, t.rev) > ($1::bigint, $2::bigint) AND ${guard}
       ORDER BY t.txid, t.rev
       LIMIT $3`,
     params,

@@ -9,7 +9,12 @@ import { invitationScope, type SessionUser } from '../../shared/roles';
 import { judgeCreate, judgeUpdate, type InvitationContent, type WriteDecision } from '../../shared/invitationWrites';
 import type { Checkpoint, InvitationPushRow, PullResponse, PushResult } from '../../shared/sync/protocol';
 import type { Queryable } from '../db/db';
+import { countedTime } from '../../shared/capture';
+import type { ViralEventDoc } from '../../shared/events';
+import { recordEvent } from './events';
 import { readFeed, type FeedRow } from './feed';
+import { lockIds } from './locks';
+import { hasFault } from '../faults';
 
 export interface InvitationRow extends FeedRow {
   id: string;
@@ -26,6 +31,8 @@ export interface InvitationRow extends FeedRow {
   write_id: string;
   created_at: Date;
   updated_at: Date;
+  counted_at: Date;
+  time_source: 'device' | 'server';
   deleted: boolean;
 }
 
@@ -45,6 +52,8 @@ export function toInvitationDoc(r: InvitationRow): InvitationDoc {
     writeId: r.write_id,
     rev: r.rev,
     createdAt: r.created_at.toISOString(),
+    countedAt: r.counted_at.toISOString(),
+    timeSource: r.time_source,
     updatedAt: r.updated_at.toISOString(),
     syncState: 'synced',
     _deleted: r.deleted,
@@ -54,7 +63,8 @@ export function toInvitationDoc(r: InvitationRow): InvitationDoc {
 function scopeFor(user: SessionUser): { sql: string; params: unknown[] } {
   switch (invitationScope(user.role)) {
     case 'own':
-      return { sql: 't.inviter_id = $4', params: [user.id] };
+      // Their own invitations, and those addressed to them.
+      return { sql: '(t.inviter_id = $4 OR t.recipient_email = $5)', params: [user.id, user.email.toLowerCase()] };
     case 'organisation':
       return { sql: 't.org_id = $4', params: [user.orgId] };
     case 'none':
@@ -74,7 +84,7 @@ export async function pullInvitations(
 }
 
 const COLUMNS = `id, inviter_id, org_id, recipient_email, recipient_name, relationship, channel, status,
-  message, captured_at, device_id, write_id, created_at, updated_at, deleted, rev, txid`;
+  message, captured_at, device_id, write_id, created_at, updated_at, counted_at, time_source, deleted, rev, txid`;
 
 export interface NewInvitation extends InvitationContent {
   id: string;
@@ -83,6 +93,8 @@ export interface NewInvitation extends InvitationContent {
   writeId: string;
   deleted: boolean;
   createdAt?: Date;
+  countedAt: Date;
+  timeSource: 'device' | 'server';
 }
 
 /** Inserts rows with fresh revs (used by push and by the demo data, so both go one way). */
@@ -90,13 +102,16 @@ export async function insertInvitations(tx: Queryable, rows: NewInvitation[]): P
   if (rows.length === 0) return [];
   return tx.query<InvitationRow>(
     `INSERT INTO invitations (id, inviter_id, org_id, recipient_email, recipient_name, relationship, channel,
-        status, message, captured_at, device_id, write_id, deleted, created_at, updated_at, rev, txid)
+        status, message, captured_at, device_id, write_id, deleted, created_at, updated_at, counted_at, time_source,
+        rev, txid)
      SELECT r.id, r.inviter_id, r.org_id, r.recipient_email, r.recipient_name, r.relationship, r.channel,
         r.status, r.message, r.captured_at, r.device_id, r.write_id, r.deleted,
-        coalesce(r.created_at, now()), coalesce(r.created_at, now()), nextval('plusone_rev'), plusone_txid()
+        coalesce(r.created_at, now()), coalesce(r.created_at, now()), r.counted_at, r.time_source,
+        nextval('plusone_rev'), plusone_txid()
        FROM json_to_recordset($1::json) AS r(id uuid, inviter_id text, org_id text, recipient_email text,
         recipient_name text, relationship text, channel text, status text, message text,
-        captured_at timestamptz, device_id text, write_id uuid, deleted boolean, created_at timestamptz)
+        captured_at timestamptz, device_id text, write_id uuid, deleted boolean, created_at timestamptz,
+        counted_at timestamptz, time_source text)
      RETURNING ${COLUMNS}`,
     [
       JSON.stringify(
@@ -115,6 +130,8 @@ export async function insertInvitations(tx: Queryable, rows: NewInvitation[]): P
           write_id: r.writeId,
           deleted: r.deleted,
           created_at: r.createdAt?.toISOString() ?? null,
+          counted_at: r.countedAt.toISOString(),
+          time_source: r.timeSource,
         })),
       ),
     ],
@@ -143,16 +160,29 @@ export interface PushOutcome {
   results: PushResult[];
   /** Rows written by this push, for the live feed and the metrics. */
   changed: InvitationDoc[];
+  /** Audit events of the conflicts this push resolved. */
+  events: ViralEventDoc[];
 }
+
+export async function readInvitations(tx: Queryable, ids: string[]): Promise<InvitationDoc[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx.query<InvitationRow>(`SELECT ${COLUMNS}, 0 AS horizon FROM invitations WHERE id = ANY($1::uuid[])`, [ids]);
+  return rows.map(toInvitationDoc);
+}
+
+/** Namespace of the per-invitation advisory locks a push takes (two-key form). */
+const PUSH_LOCK = 7_474_002;
 
 /** Applies a push batch in one transaction (the caller provides it). */
 export async function pushInvitations(
   tx: Queryable,
-  user: SessionUser,
+  user: SessionUser & { createdAt: Date },
   rows: InvitationPushRow[],
   newWriteId: () => string,
+  now: Date,
 ): Promise<PushOutcome> {
   const ids = rows.map((r) => r.newDocumentState.id);
+  await lockIds(tx, PUSH_LOCK, ids);
   const current = new Map(
     (
       await tx.query<InvitationRow>(`SELECT ${COLUMNS}, 0 AS horizon FROM invitations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids])
@@ -160,6 +190,7 @@ export async function pushInvitations(
   );
   const results: PushResult[] = [];
   const changed: InvitationDoc[] = [];
+  const events: ViralEventDoc[] = [];
   const inserts: NewInvitation[] = [];
   const seen = new Set<string>();
 
@@ -193,7 +224,17 @@ export async function pushInvitations(
         break;
       case 'apply':
         if (!existing) {
-          inserts.push({ ...decision.next, id, inviterId: user.id, orgId: user.orgId, writeId: incoming.writeId, deleted: false });
+          const counted = countedTime(new Date(incoming.capturedAt), now, user.createdAt);
+          inserts.push({
+            ...decision.next,
+            id,
+            inviterId: user.id,
+            orgId: user.orgId,
+            writeId: incoming.writeId,
+            deleted: false,
+            countedAt: counted.at,
+            timeSource: counted.source,
+          });
           results.push({ id, outcome: 'applied' });
         } else {
           const written = await updateInvitation(tx, id, decision.next, incoming.writeId, deleted);
@@ -202,9 +243,26 @@ export async function pushInvitations(
         }
         break;
       case 'conflict': {
+        // Test-only fault: the stale edit's status wins, as if there were no lattice.
+        if (hasFault('no-lattice')) decision.next.status = incoming.status;
         const written = await updateInvitation(tx, id, decision.next, newWriteId(), existing!.deleted);
         const master = toInvitationDoc(written);
         changed.push(master);
+        // Every resolution is auditable: who, what each side had, what won, by which rule.
+        events.push(
+          await recordEvent(tx, {
+            type: 'sync.conflict_resolved',
+            actorId: user.id,
+            invitationId: id,
+            inviterId: existing!.inviter_id,
+            orgId: existing!.org_id,
+            data: { rule: decision.rule, client: pickWire(incoming), server: toServerInvitation(existing!), result: decision.next },
+            capturedAt: now,
+            countedAt: now,
+            timeSource: 'server',
+            deviceId: incoming.deviceId,
+          }),
+        );
         results.push({ id, outcome: 'conflict', master, error: { code: ErrorCode.CONFLICT_RESOLVED, message: `resolved by rule ${decision.rule}` } });
         break;
       }
@@ -212,7 +270,12 @@ export async function pushInvitations(
   }
   const inserted = await insertInvitations(tx, inserts);
   changed.push(...inserted.map(toInvitationDoc));
-  return { results, changed };
+  return { results, changed, events };
+}
+
+function pickWire(d: InvitationPushRow['newDocumentState']) {
+  const { recipientEmail, recipientName, relationship, channel, status, message, capturedAt, deviceId, writeId, rev } = d;
+  return { recipientEmail, recipientName, relationship, channel, status, message, capturedAt, deviceId, writeId, rev };
 }
 
 function toServerInvitation(r: InvitationRow) {

@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { ErrorCode } from '../../shared/errors';
 import { canInvite } from '../../shared/roles';
 import {
+  EventPushRequest,
   InvitationPushRequest,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
@@ -16,10 +17,17 @@ import {
 } from '../../shared/sync/protocol';
 import { requireUser } from '../auth/routes';
 import type { Db } from '../db/db';
+import { commitDelay } from '../faults';
 import { HttpError, parse } from '../http/errors';
 import type { Live } from '../live/socket';
 import { pullMetrics, type MetricsPublisher } from '../viral/metricsPublisher';
-import { pullInvitations, pushInvitations } from './invitations';
+import { pullEvents, pushEvents } from './events';
+import { pullInvitations, pushInvitations, readInvitations } from './invitations';
+
+async function accountCreatedAt(db: Db, userId: string): Promise<Date> {
+  const rows = await db.query<{ created_at: Date }>('SELECT created_at FROM users WHERE id = $1', [userId]);
+  return rows[0]?.created_at ?? new Date(0);
+}
 
 export interface SyncDeps {
   db: Db;
@@ -51,11 +59,12 @@ export function installSync(app: Express, deps: SyncDeps): void {
     const user = requireUser(req);
     const collection = collectionOf(req);
     const body = parse(PullRequest, req.body);
-    const page =
-      collection === 'invitations'
-        ? await pullInvitations(deps.db, user, body.checkpoint, body.batchSize)
-        : await pullMetrics(deps.db, body.checkpoint, body.batchSize);
-    res.json(page);
+    const pulls = {
+      invitations: () => pullInvitations(deps.db, user, body.checkpoint, body.batchSize),
+      metrics: () => pullMetrics(deps.db, body.checkpoint, body.batchSize),
+      viral_events: () => pullEvents(deps.db, user, body.checkpoint, body.batchSize),
+    } as const;
+    res.json(await pulls[collection]());
   });
 
   router.post('/:collection/push', async (req, res) => {
@@ -65,9 +74,32 @@ export function installSync(app: Express, deps: SyncDeps): void {
     if (!pushCollections.includes(collection)) {
       throw new HttpError(ErrorCode.FORBIDDEN, `${collection} are computed by the server and cannot be pushed`);
     }
+    if (collection === 'viral_events') {
+      const body = parse(EventPushRequest, req.body);
+      const author = { ...user, createdAt: await accountCreatedAt(deps.db, user.id) };
+      const outcome = await deps.db.transaction(async (tx) => {
+        const pushed = await pushEvents(tx, author, body.rows.map((r) => r.newDocumentState), new Date());
+        const moved = await readInvitations(tx, pushed.movedInvitations);
+        await commitDelay();
+        return { ...pushed, moved };
+      });
+      deps.live.eventsCreated(outcome.events);
+      if (outcome.moved.length > 0) {
+        deps.live.invitationsChanged(outcome.moved);
+        deps.metrics.markDirty();
+      }
+      res.json({ results: outcome.results });
+      return;
+    }
     if (!canInvite(user.role)) throw new HttpError(ErrorCode.FORBIDDEN, `a ${user.role} cannot create invitations`);
     const body = parse(InvitationPushRequest, req.body);
-    const outcome = await deps.db.transaction((tx) => pushInvitations(tx, user, body.rows, uuidv7));
+    const author = { ...user, createdAt: await accountCreatedAt(deps.db, user.id) };
+    const outcome = await deps.db.transaction(async (tx) => {
+      const pushed = await pushInvitations(tx, author, body.rows, uuidv7, new Date());
+      await commitDelay();
+      return pushed;
+    });
+    if (outcome.events.length > 0) deps.live.eventsCreated(outcome.events);
     if (outcome.changed.length > 0) {
       deps.live.invitationsChanged(outcome.changed);
       deps.metrics.markDirty();

@@ -55,6 +55,13 @@ export async function freshDb(engine: Engine = defaultEngine, { migrated = true 
       },
     };
   }
-  if (migrated) await migrate(result.db);
+  if (migrated) {
+    try {
+      await migrate(result.db);
+    } catch (err) {
+      await result.drop();
+      throw err;
+    }
+  }
   return result;
 }

@@ -39,11 +39,19 @@ export interface ApiClient {
 }
 
 export async function startTestServer({ engine, demo = true, env = {} }: { engine?: Engine; demo?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
-  const testDb = await freshDb(engine);
-  if (demo) await seedDemo(testDb.db, { scale: 0.1 });
   const config = loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent', METRICS_COALESCE_MS: '20', ...env });
+  const testDb = await freshDb(engine);
   const plusone = createApp({ config, db: testDb.db, log: createLogger('silent') });
-  const port = await plusone.listen(0, '127.0.0.1');
+  let port: number;
+  try {
+    if (demo) await seedDemo(testDb.db, { scale: 0.1 });
+    port = await plusone.listen(0, '127.0.0.1');
+  } catch (err) {
+    // A failed start must not leave its database behind on the shared PostgreSQL.
+    await plusone.close();
+    await testDb.drop();
+    throw err;
+  }
   const url = `http://127.0.0.1:${port}`;
   const sockets: Socket[] = [];
 

@@ -1,7 +1,8 @@
 /**
  * K on the server, from the invitations table, with the shared formula. This is the walking
- * skeleton's reading: a count over the window, indexed by created_at. The analytics issue
- * replaces the read with incremental counters; the formula and the snapshot shape stay.
+ * skeleton's reading: a count over the window by `counted_at` (the device's capture time when
+ * plausible, shared/capture.ts). The analytics issue replaces the read with incremental
+ * counters; the formula and the snapshot shape stay.
  */
 import type { CoefficientSnapshot, MetricsDoc } from '../../shared/metrics';
 import { platformMetricsId } from '../../shared/metrics';
@@ -14,7 +15,7 @@ export async function readKCounts(db: Queryable, windowDays: number): Promise<KC
             count(*) FILTER (WHERE status = 'accepted')::int AS accepted,
             count(DISTINCT inviter_id)::int AS inviters
        FROM invitations
-      WHERE NOT deleted AND created_at >= now() - make_interval(days => $1)`,
+      WHERE NOT deleted AND counted_at >= now() - make_interval(days => $1)`,
     [windowDays],
   );
   return rows[0] ?? { invited: 0, accepted: 0, inviters: 0 };

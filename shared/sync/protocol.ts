@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { ErrorCode } from '../errors';
+import { ClientEvent, ViralEventDoc } from '../events';
 import { InvitationDoc, InvitationPushState } from '../invitation';
 import { MetricsDoc } from '../metrics';
 
@@ -18,12 +19,12 @@ import { MetricsDoc } from '../metrics';
 export const PROTOCOL_VERSION = 1;
 export const PROTOCOL_HEADER = 'x-plusone-protocol';
 
-export const syncCollections = ['invitations', 'metrics'] as const;
+export const syncCollections = ['invitations', 'metrics', 'viral_events'] as const;
 export const SyncCollection = z.enum(syncCollections);
 export type SyncCollection = z.infer<typeof SyncCollection>;
 
 /** Collections a client may push to; the rest are pull-only. */
-export const pushCollections: readonly SyncCollection[] = ['invitations'];
+export const pushCollections: readonly SyncCollection[] = ['invitations', 'viral_events'];
 
 export const Checkpoint = z.strictObject({
   /** Id of the transaction that wrote the last row seen. */
@@ -75,5 +76,10 @@ export type PushResult = z.infer<typeof PushResult>;
 export const PushResponse = z.object({ results: z.array(PushResult) });
 export type PushResponse = z.infer<typeof PushResponse>;
 
-export type DocOf<C extends SyncCollection> = C extends 'invitations' ? InvitationDoc : MetricsDoc;
-export const docSchemas = { invitations: InvitationDoc, metrics: MetricsDoc } as const;
+export const EventPushRequest = z.strictObject({
+  rows: z.array(z.strictObject({ newDocumentState: ClientEvent })).min(1).max(MAX_PUSH_BATCH),
+});
+export type EventPushRequest = z.infer<typeof EventPushRequest>;
+
+export type DocOf<C extends SyncCollection> = C extends 'invitations' ? InvitationDoc : C extends 'metrics' ? MetricsDoc : ViralEventDoc;
+export const docSchemas = { invitations: InvitationDoc, metrics: MetricsDoc, viral_events: ViralEventDoc } as const;

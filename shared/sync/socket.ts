@@ -3,6 +3,7 @@
  * a screen updates without a round trip; the client still pulls from its checkpoint after a
  * reconnect (`sync:resync`), because events sent while it was away are not replayed.
  */
+import type { ViralEventDoc } from '../events';
 import type { InvitationDoc } from '../invitation';
 import type { MetricsDoc } from '../metrics';
 
@@ -13,6 +14,7 @@ export interface ChangeEvent<Doc> {
 export interface ServerToClientEvents {
   'invitation:changed': (event: ChangeEvent<InvitationDoc>) => void;
   'metrics:updated': (event: ChangeEvent<MetricsDoc>) => void;
+  'viral_event:created': (event: ChangeEvent<ViralEventDoc>) => void;
 }
 
 export interface ClientToServerEvents {
@@ -23,6 +25,8 @@ export interface ClientToServerEvents {
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
   org: (orgId: string) => `org:${orgId}`,
+  /** Sockets of the person an invitation is addressed to (by their account's email). */
+  recipient: (email: string) => `recipient:${email.toLowerCase()}`,
   dashboard: 'dashboard',
   signedIn: 'signed-in',
 } as const;

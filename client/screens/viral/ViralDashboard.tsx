@@ -5,6 +5,7 @@ import { canInvite } from '../../../shared/roles';
 import { DEFAULT_WINDOW_DAYS, windowChoices } from '../../../shared/viral';
 import type { LocalMetrics } from '../../db/schemas';
 import { useObservable } from '../../db/useQuery';
+import { ForYouList } from '../../invitations/ForYouList';
 import { InvitationList } from '../../invitations/InvitationList';
 import { InviteForm } from '../../invitations/InviteForm';
 import type { UserSync } from '../../sync/userSync';
@@ -30,6 +31,7 @@ export function ViralDashboard({ sync }: { sync: UserSync }) {
         ))}
       </div>
       <CoefficientCard metrics={metrics} />
+      <ForYouList sync={sync} />
       {mayInvite && (
         <section className="card">
           <div className="section-head">

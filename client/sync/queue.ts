@@ -1,0 +1,222 @@
+/**
+ * The prioritized replication queue: every write leaving this device goes through it, in the
+ * order `planDrain` (shared/sync/priority.ts) gives — acceptances first, then new invitations,
+ * edits, analytics; a parent before what depends on it. Invitation writes come from RxDB's
+ * push handler (which waits here for its rows to be answered); events come from the local
+ * `outbox`. One batch is in flight at a time. A refusal is recorded with its reason and the
+ * write stays on the device; a network failure rejects what is waiting (RxDB retries it) and
+ * the queue tries again with backoff.
+ */
+import type { RxReplicationWriteToMasterRow } from 'rxdb';
+import { v7 as uuidv7 } from 'uuid';
+import { errorText } from '../../shared/errors';
+import type { ClientEvent } from '../../shared/events';
+import type { InvitationDoc, InvitationPushState } from '../../shared/invitation';
+import { eventPriority, invitationPriority, planDrain, type ParentState, type PendingWrite } from '../../shared/sync/priority';
+import type { PushResult } from '../../shared/sync/protocol';
+import type { PlusOneDb } from '../db/database';
+import type { OutboxEvent, Refusal } from '../db/schemas';
+import type { Transport } from './transport';
+import { toPushState } from './wire';
+
+const BATCH = 200;
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
+interface Waiter {
+  remaining: Set<string>;
+  masters: InvitationDoc[];
+  resolve(masters: InvitationDoc[]): void;
+  reject(err: unknown): void;
+}
+
+interface QueuedInvitation {
+  row: RxReplicationWriteToMasterRow<InvitationPushState>;
+  waiter: Waiter;
+}
+
+const invKey = (id: string) => `invitations/${id}`;
+const evKey = (id: string) => `outbox/${id}`;
+
+export class SyncQueue {
+  private readonly invitations = new Map<string, QueuedInvitation>();
+  private running = false;
+  private again = false;
+  private retryDelay = RETRY_MIN_MS;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+  /** Called after each batch with what was sent (for tests and the sync indicator). */
+  onSent: (collection: 'invitations' | 'outbox', ids: string[]) => void = () => undefined;
+  onBusy: (busy: boolean) => void = () => undefined;
+
+  constructor(
+    private readonly db: PlusOneDb,
+    private readonly transport: Transport,
+    private readonly afterInvitationsPushed: () => void,
+  ) {}
+
+  /** RxDB's push handler: resolves with the server's states of conflicting rows. */
+  pushInvitations(rows: RxReplicationWriteToMasterRow<InvitationPushState>[]): Promise<InvitationDoc[]> {
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { remaining: new Set(rows.map((r) => r.newDocumentState.id)), masters: [], resolve, reject };
+      for (const row of rows) this.invitations.set(row.newDocumentState.id, { row, waiter });
+      this.kick();
+    });
+  }
+
+  /** Something new to send (a local event, a reconnect): run soon. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.retryTimer) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+    }
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.onBusy(true);
+    setTimeout(() => void this.run(), 0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  private async run(): Promise<void> {
+    try {
+      for (;;) {
+        this.again = false;
+        const sent = await this.sendNextBatch();
+        if (!sent && !this.again) break;
+      }
+      this.retryDelay = RETRY_MIN_MS;
+    } catch (err) {
+      // The server cannot be reached (or failed): what waits is retried later, nothing is lost.
+      for (const { waiter } of this.invitations.values()) waiter.reject(err);
+      this.invitations.clear();
+      this.retryTimer = setTimeout(() => this.kick(), this.retryDelay);
+      this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);
+    } finally {
+      this.running = false;
+      this.onBusy(false);
+      if (this.again && !this.stopped) this.kick();
+    }
+  }
+
+  /** Plans everything pending and sends the first batch; false when nothing can go. */
+  private async sendNextBatch(): Promise<boolean> {
+    const [events, refusals, localInvitations] = await Promise.all([
+      this.db.outbox.find().exec(),
+      this.db.refusals.find().exec(),
+      this.db.invitations.find({ selector: { syncState: 'pending' } }).exec(),
+    ]);
+    const refusedWrite = new Map(refusals.map((r) => [r.id, r.writeId]));
+    const refusedByServer = new Set(refusals.filter((r) => !r.heldBy).map((r) => r.id));
+    const pendingInvitation = new Map(localInvitations.map((d) => [d.id, d]));
+
+    const writes: PendingWrite[] = [];
+    for (const { row } of this.invitations.values()) {
+      const doc = row.newDocumentState;
+      const isNew = !row.assumedMasterState || !row.assumedMasterState.rev;
+      writes.push({ key: invKey(doc.id), priority: invitationPriority(isNew), seq: doc.writeId });
+    }
+    const outbox = new Map<string, OutboxEvent>();
+    for (const e of events) {
+      const event = e.toJSON() as OutboxEvent;
+      if (refusedByServer.has(event.id)) continue; // refused by the server: waits for the user
+      outbox.set(event.id, event);
+      const parentLocal = pendingInvitation.get(event.invitationId);
+      writes.push({
+        key: evKey(event.id),
+        priority: eventPriority(event.type),
+        seq: event.id,
+        parent: parentLocal ? invKey(event.invitationId) : undefined,
+      });
+    }
+
+    const parentState = (key: string): ParentState => {
+      const id = key.slice(key.indexOf('/') + 1);
+      const doc = pendingInvitation.get(id);
+      if (!doc) return 'synced';
+      return refusedWrite.get(id) === doc.writeId ? 'refused' : 'waiting';
+    };
+    const plan = planDrain(writes, parentState);
+    await this.recordHeld(plan.held, refusals.map((r) => r.toJSON() as Refusal));
+
+    const first = plan.order[0];
+    if (!first) return false;
+    const collection = first.key.startsWith('invitations/') ? 'invitations' : 'outbox';
+    const batch: string[] = [];
+    for (const w of plan.order) {
+      if (!w.key.startsWith(`${collection}/`) || batch.length >= BATCH) break;
+      batch.push(w.key.slice(collection.length + 1));
+    }
+    if (collection === 'invitations') await this.sendInvitations(batch);
+    else await this.sendEvents(batch.map((id) => outbox.get(id)!));
+    this.onSent(collection, batch);
+    return true;
+  }
+
+  private async sendInvitations(ids: string[]): Promise<void> {
+    const queued = ids.map((id) => this.invitations.get(id)!);
+    const rows = queued.map(({ row }) => ({
+      newDocumentState: toPushState(row.newDocumentState),
+      assumedMasterState: row.assumedMasterState ? toPushState(row.assumedMasterState) : null,
+    }));
+    const { results } = await this.transport.pushInvitations(rows);
+    await this.recordResults('invitations', results, (id) => this.invitations.get(id)?.row.newDocumentState.writeId ?? '');
+    for (const result of results) {
+      const entry = this.invitations.get(result.id);
+      if (!entry) continue;
+      this.invitations.delete(result.id);
+      if (result.outcome === 'conflict' && result.master) entry.waiter.masters.push(result.master);
+      entry.waiter.remaining.delete(result.id);
+      if (entry.waiter.remaining.size === 0) entry.waiter.resolve(entry.waiter.masters);
+    }
+    this.afterInvitationsPushed();
+  }
+
+  private async sendEvents(events: OutboxEvent[]): Promise<void> {
+    const wire: ClientEvent[] = events.map(({ id, type, invitationId, capturedAt, deviceId }) => ({ id, type, invitationId, capturedAt, deviceId }));
+    const { results } = await this.transport.pushEvents(wire);
+    await this.recordResults('outbox', results, (id) => id);
+    const done = results.filter((r) => r.outcome !== 'refused').map((r) => r.id);
+    if (done.length) await this.db.outbox.bulkRemove(done);
+  }
+
+  /** Refusals are kept beside the write; a write that went through clears its old refusal. */
+  private async recordResults(collection: string, results: PushResult[], writeIdOf: (id: string) => string): Promise<void> {
+    const at = new Date().toISOString();
+    const refused: Refusal[] = results
+      .filter((r) => r.outcome === 'refused')
+      .map((r) => ({ id: r.id, collection, writeId: writeIdOf(r.id), code: r.error?.code ?? 'INTERNAL', message: r.error?.message ?? errorText.INTERNAL, at }));
+    const cleared = results.filter((r) => r.outcome !== 'refused').map((r) => r.id);
+    if (refused.length) await this.db.refusals.bulkUpsert(refused);
+    if (cleared.length) await this.db.refusals.bulkRemove(cleared);
+  }
+
+  /** Events held back by a refused invitation show that invitation's reason; the hold lifts with it. */
+  private async recordHeld(held: ReturnType<typeof planDrain>['held'], refusals: Refusal[]): Promise<void> {
+    const byId = new Map(refusals.map((r) => [r.id, r]));
+    const heldNow = new Map<string, Refusal>();
+    for (const h of held) {
+      if (h.because !== 'refused' || !h.write.key.startsWith('outbox/')) continue;
+      const id = h.write.key.slice('outbox/'.length);
+      const parent = byId.get(h.blockedBy.slice(h.blockedBy.indexOf('/') + 1));
+      if (!parent) continue;
+      heldNow.set(id, { id, collection: 'outbox', writeId: id, code: parent.code, message: `Waits for its invitation, which was refused: ${parent.message}`, at: parent.at, heldBy: parent.id });
+    }
+    const stale = refusals.filter((r) => r.heldBy && !heldNow.has(r.id)).map((r) => r.id);
+    const fresh = [...heldNow.values()].filter((r) => byId.get(r.id)?.message !== r.message);
+    if (stale.length) await this.db.refusals.bulkRemove(stale);
+    if (fresh.length) await this.db.refusals.bulkUpsert(fresh);
+  }
+}
+
+/** A new outbox event for something the user did on this device. */
+export function newOutboxEvent(type: OutboxEvent['type'], invitationId: string, deviceId: string): OutboxEvent {
+  return { id: uuidv7(), type, invitationId, capturedAt: new Date().toISOString(), deviceId };
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configKeys, loadConfig } from './config';
+
+describe('configuration from the environment', () => {
+  it('an empty environment gives the documented defaults (embedded database)', () => {
+    const defaults = {
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      DATABASE_URL: undefined,
+      DATA_DIR: './data',
+      PG_POOL_MAX: 10,
+      DEMO_DATA: 'auto',
+      STATIC_DIR: 'dist',
+      SECURE_COOKIES: 'auto',
+      SESSION_DAYS: 30,
+      LOG_LEVEL: 'info',
+      METRICS_COALESCE_MS: 100,
+      TRUST_PROXY: false,
+      NODE_ENV: 'development',
+    };
+    expect(loadConfig({})).toEqual({ ...defaults, TEST_FAULTS: [], TEST_COMMIT_DELAY_MS: 0 });
+    expect([...configKeys].sort()).toEqual(Object.keys(defaults).sort());
+  });
+
+  it('test-only faults are refused outside tests, and unknown faults everywhere', () => {
+    expect(loadConfig({ TEST_FAULTS: 'no-lattice, no-pull-guard' }).TEST_FAULTS).toEqual(['no-lattice', 'no-pull-guard']);
+    expect(() => loadConfig({ NODE_ENV: 'production', TEST_COMMIT_DELAY_MS: '10' })).toThrow(/TEST_FAULTS/);
+    expect(() => loadConfig({ TEST_FAULTS: 'no-brakes' })).toThrow(/TEST_FAULTS/);
+  });
+
+  it('reads strings the way a shell sets them', () => {
+    const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgresql://u@db:5432/plusone', TRUST_PROXY: 'yes', PG_POOL_MAX: '25' });
+    expect(config).toMatchObject({ PORT: 8080, DATABASE_URL: 'postgresql://u@db:5432/plusone', TRUST_PROXY: true, PG_POOL_MAX: 25 });
+    expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '80.5'],
+    ['DATABASE_URL', 'mysql://root@db/plusone'],
+    ['DATABASE_URL', 'db:5432'],
+    ['SESSION_DAYS', '0'],
+    ['LOG_LEVEL', 'loud'],
+    ['TRUST_PROXY', 'maybe'],
+  ])('a bad %s (%s) is refused with a message naming it', (name, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(new RegExp(`^invalid configuration:\\n  ${name}: `));
+  });
+
+  it('every bad variable is named at once', () => {
+    expect(() => loadConfig({ PORT: '-1', DATABASE_URL: 'mysql://x' })).toThrow(/PORT: .*\n\s+DATABASE_URL: /s);
+  });
+});

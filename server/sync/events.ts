@@ -1,0 +1,174 @@
+/**
+ * Viral events on the server: the pull feed by the reader's scope, recording events the server
+ * itself causes (conflict resolutions), and the push of the events people cause. A pushed
+ * acceptance moves its invitation along the status lattice in the same transaction as the
+ * event is recorded; it is refused if the invitation is not the pusher's to answer or can no
+ * longer be accepted. Each event id takes effect once.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import { countedTime } from '../../shared/capture';
+import { ErrorCode } from '../../shared/errors';
+import { eventStatus, type ClientEvent, type EventType, type ViralEventDoc } from '../../shared/events';
+import { canTransition, type InvitationDoc } from '../../shared/invitation';
+import { invitationScope, type SessionUser } from '../../shared/roles';
+import type { Checkpoint, PullResponse, PushResult } from '../../shared/sync/protocol';
+import type { Queryable } from '../db/db';
+import { hasFault } from '../faults';
+import { readFeed, type FeedRow } from './feed';
+import { lockIds } from './locks';
+
+interface EventRow extends FeedRow {
+  id: string;
+  type: string;
+  actor_id: string | null;
+  invitation_id: string | null;
+  inviter_id: string | null;
+  data: Record<string, unknown>;
+  captured_at: Date;
+  counted_at: Date;
+  time_source: 'device' | 'server';
+  created_at: Date;
+}
+
+const EVENT_COLUMNS = 'id, type, actor_id, invitation_id, inviter_id, data, captured_at, counted_at, time_source, created_at, rev, txid';
+
+export function toEventDoc(r: EventRow): ViralEventDoc {
+  return {
+    id: r.id,
+    type: r.type,
+    actorId: r.actor_id,
+    invitationId: r.invitation_id,
+    inviterId: r.inviter_id,
+    data: r.data,
+    capturedAt: r.captured_at.toISOString(),
+    countedAt: r.counted_at.toISOString(),
+    timeSource: r.time_source,
+    rev: r.rev,
+    createdAt: r.created_at.toISOString(),
+    _deleted: false,
+  };
+}
+
+export async function pullEvents(db: Queryable, user: SessionUser, checkpoint: Checkpoint | null, limit: number): Promise<PullResponse<ViralEventDoc>> {
+  const scope =
+    invitationScope(user.role) === 'own'
+      ? { sql: '(t.actor_id = $4 OR t.inviter_id = $4)', params: [user.id] }
+      : invitationScope(user.role) === 'organisation'
+        ? { sql: 't.org_id = $4', params: [user.orgId] }
+        : { sql: 'false', params: [] };
+  const page = await readFeed<EventRow>(db, 'viral_events', scope.sql, scope.params, checkpoint, limit);
+  return { documents: page.rows.map(toEventDoc), checkpoint: page.checkpoint, held: page.held };
+}
+
+export interface NewEvent {
+  id?: string;
+  type: EventType;
+  actorId: string | null;
+  invitationId: string | null;
+  inviterId: string | null;
+  orgId: string | null;
+  data?: Record<string, unknown>;
+  capturedAt: Date;
+  countedAt: Date;
+  timeSource: 'device' | 'server';
+  deviceId?: string | null;
+}
+
+export async function recordEvent(tx: Queryable, e: NewEvent): Promise<ViralEventDoc> {
+  const rows = await tx.query<EventRow>(
+    `INSERT INTO viral_events (id, type, actor_id, invitation_id, inviter_id, org_id, data, captured_at, counted_at,
+        time_source, device_id, rev, txid)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, nextval('plusone_rev'), plusone_txid())
+     RETURNING ${EVENT_COLUMNS}, 0 AS horizon`,
+    [e.id ?? uuidv7(), e.type, e.actorId, e.invitationId, e.inviterId, e.orgId, JSON.stringify(e.data ?? {}),
+      e.capturedAt, e.countedAt, e.timeSource, e.deviceId ?? null],
+  );
+  return toEventDoc(rows[0]!);
+}
+
+interface TargetRow {
+  id: string;
+  inviter_id: string;
+  org_id: string | null;
+  recipient_email: string;
+  status: InvitationDoc['status'];
+}
+
+export interface EventPushOutcome {
+  results: PushResult[];
+  events: ViralEventDoc[];
+  /** Invitations whose status the events moved (ids), to re-read and broadcast. */
+  movedInvitations: string[];
+}
+
+const EVENT_LOCK = 7_474_003;
+
+export async function pushEvents(tx: Queryable, user: SessionUser & { createdAt: Date }, events: ClientEvent[], now: Date): Promise<EventPushOutcome> {
+  const ids = events.map((e) => e.id);
+  await lockIds(tx, EVENT_LOCK, ids);
+  const known = new Set((await tx.query<{ id: string }>('SELECT id FROM viral_events WHERE id = ANY($1::uuid[])', [ids])).map((r) => r.id));
+  const targets = new Map(
+    (
+      await tx.query<TargetRow>(
+        'SELECT id, inviter_id, org_id, recipient_email, status FROM invitations WHERE id = ANY($1::uuid[]) AND NOT deleted ORDER BY id FOR UPDATE',
+        [events.map((e) => e.invitationId)],
+      )
+    ).map((r) => [r.id, r]),
+  );
+  const results: PushResult[] = [];
+  const recorded: ViralEventDoc[] = [];
+  const moved: string[] = [];
+  const refuse = (id: string, code: ErrorCode, message: string) => results.push({ id, outcome: 'refused', error: { code, message } });
+
+  for (const event of events) {
+    if (known.has(event.id) && !hasFault('no-idempotency')) {
+      results.push({ id: event.id, outcome: 'duplicate' });
+      continue;
+    }
+    const target = targets.get(event.invitationId);
+    if (!target) {
+      refuse(event.id, ErrorCode.NOT_FOUND, 'this invitation does not exist (or was withdrawn)');
+      continue;
+    }
+    if (target.recipient_email !== user.email.toLowerCase()) {
+      refuse(event.id, ErrorCode.FORBIDDEN, 'only the person invited can answer this invitation');
+      continue;
+    }
+    const next = eventStatus[event.type];
+    if (target.status === next) {
+      results.push({ id: event.id, outcome: 'duplicate' });
+      continue;
+    }
+    const moves = canTransition(target.status, next) || hasFault('no-lattice');
+    if (!moves && event.type !== 'invitation.opened') {
+      refuse(event.id, ErrorCode.INVALID_INPUT, `this invitation is ${target.status} and can no longer be ${next}`);
+      continue;
+    }
+    if (moves) {
+      await tx.query(
+        `UPDATE invitations SET status = $2, write_id = $3, updated_at = now(), rev = nextval('plusone_rev'), txid = plusone_txid()
+          WHERE id = $1`,
+        [target.id, next, event.id],
+      );
+      target.status = next;
+      moved.push(target.id);
+    }
+    const counted = countedTime(new Date(event.capturedAt), now, user.createdAt);
+    recorded.push(
+      await recordEvent(tx, {
+        id: hasFault('no-idempotency') ? uuidv7() : event.id,
+        type: event.type,
+        actorId: user.id,
+        invitationId: target.id,
+        inviterId: target.inviter_id,
+        orgId: target.org_id,
+        capturedAt: new Date(event.capturedAt),
+        countedAt: counted.at,
+        timeSource: counted.source,
+        deviceId: event.deviceId,
+      }),
+    );
+    results.push({ id: event.id, outcome: 'applied' });
+  }
+  return { results, events: recorded, movedInvitations: moved };
+}

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CoefficientSnapshot, type MetricsDoc } from '../../shared/metrics';
+import { kStatus } from '../../shared/viral';
+import { addUser, pullAll, TEST_PASSWORD } from '../test/fixtures';
+import { newInvitation, startTestServer, type ApiClient, type TestServer } from '../test/server';
+
+let server: TestServer;
+let ritz: ApiClient;
+beforeAll(async () => {
+  server = await startTestServer();
+  ritz = await server.as('ritz@demo.plusone');
+});
+afterAll(() => server?.close());
+
+/** K over the window (by the time each invitation counts at), written independently of the server's query. */
+async function kBySql(windowDays: number) {
+  const [row] = await server.testDb.db.query<{ accepted: number; inviters: number; invited: number }>(
+    `WITH w AS (SELECT * FROM invitations WHERE NOT deleted AND counted_at >= now() - $1 * interval '1 day')
+     SELECT (SELECT count(*) FROM w WHERE status = 'accepted')::int AS accepted,
+            (SELECT count(*) FROM (SELECT DISTINCT inviter_id FROM w) d)::int AS inviters,
+            (SELECT count(*) FROM w)::int AS invited`,
+    [windowDays],
+  );
+  return { ...row!, k: row!.inviters === 0 ? 0 : row!.accepted / row!.inviters };
+}
+
+const coefficient = (client: ApiClient, query = '') => client.get(`/api/viral/coefficient${query}`);
+
+describe('GET /api/viral/coefficient', () => {
+  it.each([7, 30, 90])('over %i days answers K = accepted ÷ inviters, as SQL counts it', async (windowDays) => {
+    const res = await coefficient(ritz, `?windowDays=${windowDays}`);
+    expect(res.status).toBe(200);
+    const snapshot = CoefficientSnapshot.parse(res.body);
+    expect(Object.keys(res.body).sort()).toEqual(['accepted', 'computedAt', 'inviters', 'k', 'sent', 'status', 'windowDays']);
+    const expected = await kBySql(windowDays);
+    expect(expected.inviters).toBeGreaterThan(0);
+    expect(snapshot).toMatchObject({ windowDays, inviters: expected.inviters, accepted: expected.accepted, sent: expected.invited });
+    expect(snapshot.k).toBeCloseTo(expected.k, 12);
+    expect(snapshot.status).toBe(kStatus(snapshot.k));
+    expect(Math.abs(Date.parse(snapshot.computedAt) - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('defaults to 30 days; other windows answer 400 INVALID_INPUT; no session 401', async () => {
+    expect((await coefficient(ritz)).body.windowDays).toBe(30);
+    for (const query of ['?windowDays=5', '?windowDays=abc', '?windowDays=30.5', '?window=30']) {
+      const res = await coefficient(ritz, query);
+      expect([res.status, res.body.error?.code], query).toEqual([400, 'INVALID_INPUT']);
+    }
+    expect((await coefficient(server.anonymous())).status).toBe(401);
+  });
+
+  it('a first invitation in the window by a new inviter adds one inviter and one sent', async () => {
+    await addUser(server.testDb.db, { id: 'u-newbie', email: 'newbie@test.plusone', role: 'supplier', orgId: 'org-newbie' });
+    const newbie = await server.as('newbie@test.plusone', TEST_PASSWORD);
+    const before = (await coefficient(newbie, '?windowDays=7')).body;
+    const push = await newbie.push('invitations', [{ newDocumentState: newInvitation('u-newbie') }]);
+    expect(push.body.results[0].outcome).toBe('applied');
+    const after = (await coefficient(newbie, '?windowDays=7')).body;
+    expect(after).toMatchObject({ inviters: before.inviters + 1, sent: before.sent + 1, accepted: before.accepted });
+    expect(after.k).toBeCloseTo(before.accepted / (before.inviters + 1), 12);
+  });
+});
+
+describe('metrics snapshots (pull-only)', () => {
+  it('one snapshot per window, with the figures GET answers, rewritten only when a write changed them', async () => {
+    await server.plusone.metrics.settle(); // a refresh scheduled by an earlier push
+    await server.plusone.metrics.refresh();
+    const { documents, checkpoint } = await pullAll<MetricsDoc>(ritz, 'metrics');
+    const byWindow = new Map(documents.map((d) => [d.windowDays, d]));
+    expect([...byWindow.keys()].sort((a, b) => a - b)).toEqual([7, 30, 90]);
+    for (const [windowDays, doc] of byWindow) {
+      const live = (await coefficient(ritz, `?windowDays=${windowDays}`)).body;
+      expect(doc).toMatchObject({ id: `platform:${windowDays}`, k: live.k, inviters: live.inviters, sent: live.sent, accepted: live.accepted, _deleted: false });
+      expect(doc.invitesPerInviter * doc.acceptanceRate).toBeCloseTo(doc.k, 12);
+    }
+
+    expect(await server.plusone.metrics.refresh()).toEqual([]);
+    expect((await pullAll(ritz, 'metrics', checkpoint)).documents).toEqual([]);
+
+    // A push marks the metrics dirty; the coalesced refresh rewrites every window it changed.
+    await ritz.push('invitations', [{ newDocumentState: newInvitation('u-ritz') }]);
+    await server.plusone.metrics.settle();
+    const pulled = await pullAll<MetricsDoc>(ritz, 'metrics', checkpoint);
+    expect(pulled.documents.map((d) => [d.id, d.sent]).sort()).toEqual(
+      [7, 30, 90].map((w) => [`platform:${w}`, byWindow.get(w)!.sent + 1]).sort(),
+    );
+  });
+});
