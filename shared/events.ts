@@ -32,6 +32,7 @@ export const ViralEventDoc = z.object({
   actorId: z.string().nullable(),
   invitationId: z.string().nullable(),
   inviterId: z.string().nullable(),
+  orgId: z.string().nullable(),
   data: z.record(z.string(), z.unknown()),
   capturedAt: z.string(),
   countedAt: z.string(),

@@ -4,7 +4,7 @@
  * at module level, never inside a component: React StrictMode mounts twice, and RxDB's free
  * tier allows 13 open collections in a page. We open five.
  */
-import { createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
+import { createRxDatabase, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import {
   invitationSchema,
@@ -34,14 +34,21 @@ export function databaseName(userId: string): string {
   return `plusone-${userId.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
 }
 
-export function openDatabase(userId: string): Promise<PlusOneDb> {
+export interface OpenOptions {
+  /** Another storage (the randomized suite runs RxDB's memory storage in Node). */
+  storage?: RxStorage<any, any>;
+  name?: string;
+  multiInstance?: boolean;
+}
+
+export function openDatabase(userId: string, options: OpenOptions = {}): Promise<PlusOneDb> {
   let db = open.get(userId);
   if (!db) {
     db = (async () => {
       const created = await createRxDatabase<Collections>({
-        name: databaseName(userId),
-        storage: getRxStorageDexie(),
-        multiInstance: true,
+        name: options.name ?? databaseName(userId),
+        storage: options.storage ?? getRxStorageDexie(),
+        multiInstance: options.multiInstance ?? true,
         closeDuplicates: true,
       });
       await created.addCollections({

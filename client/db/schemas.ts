@@ -7,6 +7,7 @@ import { channels, invitationStatuses, relationships, type InvitationDoc } from 
 import type { MetricsDoc } from '../../shared/metrics';
 import { ErrorCode } from '../../shared/errors';
 import { clientEventTypes, type ClientEvent, type ViralEventDoc } from '../../shared/events';
+import type { InvitationPushState } from '../../shared/invitation';
 
 export type LocalInvitation = Omit<InvitationDoc, '_deleted'>;
 export type LocalMetrics = Omit<MetricsDoc, '_deleted'>;
@@ -65,7 +66,8 @@ export const metricsSchema: RxJsonSchema<LocalMetrics> = {
 export interface Refusal {
   /** The refused document's id. */
   id: string;
-  collection: string;
+  /** Which local collection holds the write (`collection` is reserved by RxDB documents). */
+  target: 'invitations' | 'outbox';
   /** The write that was refused; a newer write of the document supersedes the refusal. */
   writeId: string;
   code: ErrorCode;
@@ -73,6 +75,11 @@ export interface Refusal {
   at: string;
   /** Set when the write was not refused itself but waits on a refused parent (its id). */
   heldBy?: string;
+  /**
+   * The refused invitation write itself: the document goes back to the server's state on the
+   * next pull, and the write waits here for the user to retry or discard it.
+   */
+  write?: InvitationPushState;
 }
 
 export const refusalSchema: RxJsonSchema<Refusal> = {
@@ -82,14 +89,15 @@ export const refusalSchema: RxJsonSchema<Refusal> = {
   type: 'object',
   properties: {
     id: { type: 'string', maxLength: 40 },
-    collection: { type: 'string', maxLength: 32 },
+    target: { type: 'string', enum: ['invitations', 'outbox'] },
     writeId: { type: 'string', maxLength: 40 },
     code: { type: 'string', enum: Object.values(ErrorCode) },
     message: { type: 'string' },
     at: { type: 'string' },
     heldBy: { type: 'string', maxLength: 40 },
+    write: { type: 'object' },
   },
-  required: ['id', 'collection', 'writeId', 'code', 'message', 'at'],
+  required: ['id', 'target', 'writeId', 'code', 'message', 'at'],
 };
 
 /** An event the user caused on this device, waiting to be pushed (local only, never pulled). */
@@ -123,6 +131,7 @@ export const viralEventSchema: RxJsonSchema<LocalViralEvent> = {
     actorId: { type: ['string', 'null'], maxLength: 64 },
     invitationId: { type: ['string', 'null'], maxLength: 40 },
     inviterId: { type: ['string', 'null'], maxLength: 64 },
+    orgId: { type: ['string', 'null'], maxLength: 64 },
     data: { type: 'object' },
     capturedAt: { type: 'string' },
     countedAt: { type: 'string' },
@@ -130,5 +139,5 @@ export const viralEventSchema: RxJsonSchema<LocalViralEvent> = {
     rev: { type: 'number' },
     createdAt: { type: 'string' },
   },
-  required: ['id', 'type', 'actorId', 'invitationId', 'inviterId', 'data', 'capturedAt', 'countedAt', 'timeSource', 'rev', 'createdAt'],
+  required: ['id', 'type', 'actorId', 'invitationId', 'inviterId', 'orgId', 'data', 'capturedAt', 'countedAt', 'timeSource', 'rev', 'createdAt'],
 };

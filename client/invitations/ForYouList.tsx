@@ -36,13 +36,18 @@ export function ForYouList({ sync }: { sync: UserSync }) {
   if (rows.length === 0) return null;
 
   const accept = (id: string) => sync.db.outbox.insert(newOutboxEvent('invitation.accepted', id, deviceId()));
+  // Gives up an answer the server refused (SPEC REF1): the queued event and its reason go together.
+  const discard = async (eventId: string) => {
+    await sync.db.outbox.findOne(eventId).remove().catch(() => undefined);
+    await sync.db.refusals.findOne(eventId).remove().catch(() => undefined);
+  };
 
   return (
     <section className="card">
       <h2>Invitations for you</h2>
       <ul className="invitation-list">
         {rows.map(({ invitation, queued, refusal }) => (
-          <li key={invitation.id} data-testid="for-you-row" data-status={invitation.status}>
+          <li key={invitation.id} data-testid="for-you-row" data-invitation-id={invitation.id} data-status={invitation.status}>
             <div className="who">
               <strong>An invitation to join PlusOne</strong>
               <span className="muted">{invitation.message || 'You have been invited to join PlusOne.'}</span>
@@ -50,7 +55,10 @@ export function ForYouList({ sync }: { sync: UserSync }) {
             <span className={`badge status-${invitation.status}`}>{invitation.status}</span>
             {refusal ? (
               <span className="refusal" role="alert">
-                {refusal.message}
+                <span data-testid="refusal-reason">{refusal.message}</span>
+                <button type="button" data-testid="discard-acceptance" onClick={() => void discard(refusal.id)}>
+                  Discard
+                </button>
               </span>
             ) : queued ? (
               <span className="badge sync-pending">Accepted — waiting to sync</span>

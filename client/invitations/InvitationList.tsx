@@ -4,11 +4,22 @@ import { relationshipLabel } from '../../shared/invitation';
 import type { LocalInvitation, Refusal } from '../db/schemas';
 import { useObservable } from '../db/useQuery';
 import type { UserSync } from '../sync/userSync';
-import { discardInvitation, retryInvitation } from './create';
+import { canTransition } from '../../shared/invitation';
+import { cancelInvitation, discardInvitation, retryInvitation } from './create';
 
 interface Row {
   invitation: LocalInvitation;
   refusal: Refusal | null;
+}
+
+/** When it counts, and by whose clock (SPEC TIME1). */
+function countedLabel(inv: LocalInvitation): string {
+  const when = new Date(inv.countedAt || inv.capturedAt).toLocaleDateString();
+  if (inv.timeSource === 'server') return `${when} (server time: this device's clock looked wrong)`;
+  if (inv.timeSource === 'device' && inv.createdAt && inv.createdAt.slice(0, 10) !== inv.countedAt.slice(0, 10)) {
+    return `${when} (made offline, synced ${new Date(inv.createdAt).toLocaleDateString()})`;
+  }
+  return when;
 }
 
 function syncLabel(row: Row): string {
@@ -20,7 +31,7 @@ export function InvitationList({ sync, limit = 50 }: { sync: UserSync; limit?: n
   const rows = useObservable<Row[]>(
     () =>
       combineLatest([
-        sync.db.invitations.find({ sort: [{ capturedAt: 'desc' }], limit }).$,
+        sync.db.invitations.find({ selector: { inviterId: sync.user.id }, sort: [{ capturedAt: 'desc' }], limit }).$,
         sync.db.refusals.find().$,
       ]).pipe(
         map(([docs, refusals]) => {
@@ -28,7 +39,7 @@ export function InvitationList({ sync, limit = 50 }: { sync: UserSync; limit?: n
           return docs.map((d) => {
             const invitation = d.toJSON() as LocalInvitation;
             const refusal = byId.get(invitation.id);
-            return { invitation, refusal: refusal && refusal.writeId === invitation.writeId ? refusal : null };
+            return { invitation, refusal: refusal ?? null };
           });
         }),
       ),
@@ -40,22 +51,27 @@ export function InvitationList({ sync, limit = 50 }: { sync: UserSync; limit?: n
   return (
     <ul className="invitation-list" data-testid="invitation-list">
       {rows.map((row) => (
-        <li key={row.invitation.id} data-testid="invitation-row" data-status={row.invitation.status} data-sync={row.refusal ? 'refused' : row.invitation.syncState}>
+        <li key={row.invitation.id} data-testid="invitation-row" data-invitation-id={row.invitation.id} data-status={row.invitation.status} data-sync={row.refusal ? 'refused' : row.invitation.syncState}>
           <div className="who">
             <strong>{row.invitation.recipientName || row.invitation.recipientEmail}</strong>
             <span className="muted">
-              {row.invitation.recipientEmail} · {relationshipLabel[row.invitation.relationship]} · {new Date(row.invitation.capturedAt).toLocaleDateString()}
+              {row.invitation.recipientEmail} · {relationshipLabel[row.invitation.relationship]} · {countedLabel(row.invitation)}
             </span>
           </div>
           <span className={`badge status-${row.invitation.status}`}>{row.invitation.status}</span>
           <span className={`badge sync-${row.refusal ? 'refused' : row.invitation.syncState}`}>{syncLabel(row)}</span>
+          {!row.refusal && canTransition(row.invitation.status, 'cancelled') && row.invitation.status !== 'cancelled' && (
+            <button type="button" data-testid="cancel-invitation" onClick={() => void cancelInvitation(sync.db, row.invitation.id)}>
+              Cancel
+            </button>
+          )}
           {row.refusal && (
             <div className="refusal" role="alert">
               <span>{row.refusal.message || errorText[row.refusal.code]}</span>
-              <button type="button" onClick={() => void retryInvitation(sync.db, row.invitation.id)}>
+              <button type="button" data-testid="retry-invitation" onClick={() => void retryInvitation(sync.db, row.invitation.id)}>
                 Retry
               </button>
-              <button type="button" onClick={() => void discardInvitation(sync.db, row.invitation.id)}>
+              <button type="button" data-testid="discard-invitation" onClick={() => void discardInvitation(sync.db, row.invitation.id)}>
                 Discard
               </button>
             </div>

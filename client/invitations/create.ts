@@ -5,7 +5,7 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import { Channel, InvitationInput, Relationship } from '../../shared/invitation';
+import { Channel, InvitationInput, Relationship, canTransition } from '../../shared/invitation';
 import type { SessionUser } from '../../shared/roles';
 import { deviceId } from '../auth/session';
 import type { PlusOneDb } from '../db/database';
@@ -43,11 +43,21 @@ export async function createInvitation(db: PlusOneDb, user: SessionUser, fields:
   return { ok: true, invitation };
 }
 
-/** Sends a refused write again: a new writeId makes it a new write the replication pushes. */
+/**
+ * Sends a refused write again: its changes are applied over the invitation as it is now, under a
+ * new writeId, so the replication pushes it as a new write.
+ */
 export async function retryInvitation(db: PlusOneDb, id: string): Promise<void> {
+  const refusal = await db.refusals.findOne(id).exec();
   const doc = await db.invitations.findOne(id).exec();
-  await doc?.incrementalPatch({ writeId: uuidv7(), syncState: 'pending' });
-  await db.refusals.findOne(id).remove().catch(() => undefined);
+  const write = refusal?.write;
+  if (doc) {
+    const changes = write
+      ? { recipientName: write.recipientName, message: write.message, status: write.status, recipientEmail: write.recipientEmail, relationship: write.relationship, channel: write.channel }
+      : {};
+    await doc.incrementalPatch({ ...changes, writeId: uuidv7(), syncState: 'pending' });
+  }
+  await refusal?.remove();
 }
 
 /** Gives up a refused write. A never-synced invitation is removed; a synced one returns to the server's state on the next pull. */
@@ -55,4 +65,18 @@ export async function discardInvitation(db: PlusOneDb, id: string): Promise<void
   const doc = await db.invitations.findOne(id).exec();
   if (doc && doc.rev === 0) await doc.remove();
   await db.refusals.findOne(id).remove().catch(() => undefined);
+}
+
+/** Cancels an invitation that was not answered yet (an edit, sent with priority P2). */
+export async function cancelInvitation(db: PlusOneDb, id: string): Promise<void> {
+  const doc = await db.invitations.findOne(id).exec();
+  if (!doc || !canTransition(doc.status, 'cancelled')) return;
+  await doc.incrementalPatch({ status: 'cancelled', writeId: uuidv7(), syncState: 'pending' });
+}
+
+/** Edits the free text of an invitation (P2). */
+export async function editInvitation(db: PlusOneDb, id: string, text: { recipientName?: string; message?: string }): Promise<void> {
+  const doc = await db.invitations.findOne(id).exec();
+  if (!doc) return;
+  await doc.incrementalPatch({ ...text, writeId: uuidv7(), syncState: 'pending' });
 }

@@ -49,10 +49,15 @@ export class SyncQueue {
   onSent: (collection: 'invitations' | 'outbox', ids: string[]) => void = () => undefined;
   onBusy: (busy: boolean) => void = () => undefined;
 
+  /**
+   * @param leadership resolves when this tab leads its user's tabs: only the leader sends, so
+   *   several open tabs never push the same outbox twice (SPEC LIVE3).
+   */
   constructor(
     private readonly db: PlusOneDb,
     private readonly transport: Transport,
     private readonly afterInvitationsPushed: () => void,
+    private readonly leadership: Promise<unknown> = Promise.resolve(),
   ) {}
 
   /** RxDB's push handler: resolves with the server's states of conflicting rows. */
@@ -80,6 +85,11 @@ export class SyncQueue {
     setTimeout(() => void this.run(), 0);
   }
 
+  /** True while a batch is planned or in flight. */
+  get busy(): boolean {
+    return this.running;
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -87,6 +97,7 @@ export class SyncQueue {
 
   private async run(): Promise<void> {
     try {
+      await this.leadership;
       for (;;) {
         this.again = false;
         const sent = await this.sendNextBatch();
@@ -167,12 +178,18 @@ export class SyncQueue {
       assumedMasterState: row.assumedMasterState ? toPushState(row.assumedMasterState) : null,
     }));
     const { results } = await this.transport.pushInvitations(rows);
-    await this.recordResults('invitations', results, (id) => this.invitations.get(id)?.row.newDocumentState.writeId ?? '');
+    await this.recordResults('invitations', results, (id) => this.invitations.get(id)?.row.newDocumentState);
     for (const result of results) {
       const entry = this.invitations.get(result.id);
       if (!entry) continue;
       this.invitations.delete(result.id);
       if (result.outcome === 'conflict' && result.master) entry.waiter.masters.push(result.master);
+      // A write the server already had (its first answer was lost): adopt the server's state
+      // unless this device already holds it, or the document would stay pending forever.
+      const sent = entry.row.newDocumentState;
+      if (result.outcome === 'duplicate' && result.master && (result.master.rev !== sent.rev || sent.syncState !== 'synced')) {
+        entry.waiter.masters.push(result.master);
+      }
       entry.waiter.remaining.delete(result.id);
       if (entry.waiter.remaining.size === 0) entry.waiter.resolve(entry.waiter.masters);
     }
@@ -182,17 +199,22 @@ export class SyncQueue {
   private async sendEvents(events: OutboxEvent[]): Promise<void> {
     const wire: ClientEvent[] = events.map(({ id, type, invitationId, capturedAt, deviceId }) => ({ id, type, invitationId, capturedAt, deviceId }));
     const { results } = await this.transport.pushEvents(wire);
-    await this.recordResults('outbox', results, (id) => id);
+    await this.recordResults('outbox', results, () => undefined);
     const done = results.filter((r) => r.outcome !== 'refused').map((r) => r.id);
     if (done.length) await this.db.outbox.bulkRemove(done);
   }
 
   /** Refusals are kept beside the write; a write that went through clears its old refusal. */
-  private async recordResults(collection: string, results: PushResult[], writeIdOf: (id: string) => string): Promise<void> {
+  private async recordResults(target: Refusal['target'], results: PushResult[], writeOf: (id: string) => InvitationPushState | undefined): Promise<void> {
     const at = new Date().toISOString();
     const refused: Refusal[] = results
       .filter((r) => r.outcome === 'refused')
-      .map((r) => ({ id: r.id, collection, writeId: writeIdOf(r.id), code: r.error?.code ?? 'INTERNAL', message: r.error?.message ?? errorText.INTERNAL, at }));
+      .map((r) => {
+        const write = writeOf(r.id);
+        const refusal: Refusal = { id: r.id, target, writeId: write?.writeId ?? r.id, code: r.error?.code ?? 'INTERNAL', message: r.error?.message ?? errorText.INTERNAL, at };
+        if (write) refusal.write = toPushState(write);
+        return refusal;
+      });
     const cleared = results.filter((r) => r.outcome !== 'refused').map((r) => r.id);
     if (refused.length) await this.db.refusals.bulkUpsert(refused);
     if (cleared.length) await this.db.refusals.bulkRemove(cleared);
@@ -207,7 +229,7 @@ export class SyncQueue {
       const id = h.write.key.slice('outbox/'.length);
       const parent = byId.get(h.blockedBy.slice(h.blockedBy.indexOf('/') + 1));
       if (!parent) continue;
-      heldNow.set(id, { id, collection: 'outbox', writeId: id, code: parent.code, message: `Waits for its invitation, which was refused: ${parent.message}`, at: parent.at, heldBy: parent.id });
+      heldNow.set(id, { id, target: 'outbox', writeId: id, code: parent.code, message: `Waits for its invitation, which was refused: ${parent.message}`, at: parent.at, heldBy: parent.id });
     }
     const stale = refusals.filter((r) => r.heldBy && !heldNow.has(r.id)).map((r) => r.id);
     const fresh = [...heldNow.values()].filter((r) => byId.get(r.id)?.message !== r.message);

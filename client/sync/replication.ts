@@ -18,7 +18,7 @@ import type { PlusOneDb } from '../db/database';
 import { SyncQueue } from './queue';
 import type { LiveSocket } from './socket';
 import type { Transport } from './transport';
-import { dropStale } from './wire';
+import { dropStale, RevGate } from './wire';
 
 type Stream = Subject<RxReplicationPullStreamItem<any, Checkpoint>>;
 type PullName = 'metrics' | 'invitations' | 'viral_events';
@@ -50,13 +50,15 @@ export interface ReplicationOptions {
 
 export function startReplications({ db, userId, socket, transport, waitForLeadership = true, retryTime = 2000 }: ReplicationOptions): Replications {
   const streams: Record<PullName, Stream> = { metrics: new Subject(), invitations: new Subject(), viral_events: new Subject() };
+  const gates: Record<PullName, RevGate> = { metrics: new RevGate(), invitations: new RevGate(), viral_events: new RevGate() };
+  // The local check is async; the gate's is not, and runs last, right before RxDB takes them.
+  const fresh = async <D extends { id: string; rev: number }>(name: PullName, collection: RxCollection<any>, docs: D[]) =>
+    gates[name].admit(await dropStale(collection, docs));
   const feed = (name: PullName, collection: RxCollection<any>) => async ({ documents }: { documents: { id: string; rev: number }[] }) =>
-    streams[name].next({ documents: await dropStale(collection, documents), checkpoint: null as unknown as Checkpoint });
+    streams[name].next({ documents: await fresh(name, collection, documents), checkpoint: null as unknown as Checkpoint });
   socket.on('invitation:changed', feed('invitations', db.invitations));
   socket.on('metrics:updated', feed('metrics', db.metrics));
   socket.on('viral_event:created', feed('viral_events', db.viral_events));
-
-  const queue = new SyncQueue(db, transport, () => streams.invitations.next('RESYNC'));
 
   const pull = (name: PullName, collection: RxCollection<any>, batchSize: number) => ({
     batchSize,
@@ -65,7 +67,7 @@ export function startReplications({ db, userId, socket, transport, waitForLeader
       const page = await transport.pull<{ id: string; rev: number }>(name, validCheckpoint(checkpoint), size);
       // Newer rows wait for an older transaction still in flight: ask again shortly.
       if (page.held) setTimeout(() => streams[name].next('RESYNC'), HELD_RETRY_MS);
-      const documents = await dropStale(collection, page.documents);
+      const documents = await fresh(name, collection, page.documents);
       return { documents: documents as any[], checkpoint: page.checkpoint ?? validCheckpoint(checkpoint) ?? { txid: 0, rev: 0 } };
     },
   });
@@ -77,6 +79,13 @@ export function startReplications({ db, userId, socket, transport, waitForLeader
     replicationIdentifier: `plusone-metrics-${userId}`,
     pull: pull('metrics', db.metrics, 50),
   });
+  const queue = new SyncQueue(
+    db,
+    transport,
+    () => streams.invitations.next('RESYNC'),
+    waitForLeadership && db.multiInstance ? db.waitForLeadership() : Promise.resolve(),
+  );
+
   const invitations = replicateRxCollection<any, Checkpoint>({
     ...common,
     collection: db.invitations,

@@ -41,8 +41,7 @@ export class SyncStatusStore {
       combineLatest([pending$, outbox$, refusals$]).subscribe(([pendingDocs, outbox, refusals]) => {
         const refusedWrites = new Set(refusals.map((r) => `${r.id}/${r.writeId}`));
         const writes = [...pendingDocs.map((d) => `${d.id}/${d.writeId}`), ...outbox.map((e) => `${e.id}/${e.id}`)];
-        const refused = writes.filter((w) => refusedWrites.has(w)).length;
-        this.patch({ pending: writes.length - refused, refused });
+        this.patch({ pending: writes.filter((w) => !refusedWrites.has(w)).length, refused: refusals.length });
       }),
       combineLatest([replications.invitations.active$, replications.metrics.active$, replications.viralEvents.active$]).subscribe(
         (active) => this.patch({ busy: active.some(Boolean) }),

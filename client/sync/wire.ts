@@ -41,3 +41,20 @@ export async function dropStale<D extends { id: string; rev: number }>(
     return !held || (held.get('rev') as number) <= d.rev;
   });
 }
+
+/**
+ * Remembers the newest rev handed to RxDB for each document, so an older state never follows a
+ * newer one (SPEC PULL4). Pull answers and live events race (a pull answer read before a write
+ * can arrive after that write's live event); RxDB persists in the order documents are handed
+ * to it, so filtering synchronously at hand-over is enough.
+ */
+export class RevGate {
+  private readonly newest = new Map<string, number>();
+
+  /** Keeps the documents not older than anything handed over before, and records them. */
+  admit<D extends { id: string; rev: number }>(docs: D[]): D[] {
+    const kept = docs.filter((d) => (this.newest.get(d.id) ?? -1) <= d.rev);
+    for (const d of kept) this.newest.set(d.id, d.rev);
+    return kept;
+  }
+}

@@ -61,6 +61,7 @@ export function installLive(httpServer: HttpServer, db: Db) {
       const byRoom = new Map<string, ViralEventDoc[]>();
       for (const doc of docs) {
         const targets = new Set([doc.actorId, doc.inviterId].filter((id): id is string => !!id).map(rooms.user));
+        if (doc.orgId) targets.add(rooms.org(doc.orgId));
         for (const room of targets) byRoom.set(room, [...(byRoom.get(room) ?? []), doc]);
       }
       for (const [room, documents] of byRoom) io.to(room).emit('viral_event:created', { documents });

@@ -23,6 +23,7 @@ interface EventRow extends FeedRow {
   actor_id: string | null;
   invitation_id: string | null;
   inviter_id: string | null;
+  org_id: string | null;
   data: Record<string, unknown>;
   captured_at: Date;
   counted_at: Date;
@@ -30,7 +31,7 @@ interface EventRow extends FeedRow {
   created_at: Date;
 }
 
-const EVENT_COLUMNS = 'id, type, actor_id, invitation_id, inviter_id, data, captured_at, counted_at, time_source, created_at, rev, txid';
+const EVENT_COLUMNS = 'id, type, actor_id, invitation_id, inviter_id, org_id, data, captured_at, counted_at, time_source, created_at, rev, txid';
 
 export function toEventDoc(r: EventRow): ViralEventDoc {
   return {
@@ -39,6 +40,7 @@ export function toEventDoc(r: EventRow): ViralEventDoc {
     actorId: r.actor_id,
     invitationId: r.invitation_id,
     inviterId: r.inviter_id,
+    orgId: r.org_id,
     data: r.data,
     capturedAt: r.captured_at.toISOString(),
     countedAt: r.counted_at.toISOString(),
@@ -135,7 +137,9 @@ export async function pushEvents(tx: Queryable, user: SessionUser & { createdAt:
       continue;
     }
     const next = eventStatus[event.type];
-    if (target.status === next) {
+    // Another answer already moved it there (a second tab, a retry under a new id): a no-op.
+    // The no-idempotency fault turns this off too, or it would hide a retried acceptance.
+    if (target.status === next && !hasFault('no-idempotency')) {
       results.push({ id: event.id, outcome: 'duplicate' });
       continue;
     }
@@ -168,6 +172,7 @@ export async function pushEvents(tx: Queryable, user: SessionUser & { createdAt:
         deviceId: event.deviceId,
       }),
     );
+    known.add(event.id); // the same event again later in this push is a duplicate, not a second row
     results.push({ id: event.id, outcome: 'applied' });
   }
   return { results, events: recorded, movedInvitations: moved };

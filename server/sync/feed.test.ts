@@ -6,10 +6,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InvitationDoc } from '../../shared/invitation';
 import type { Checkpoint } from '../../shared/sync/protocol';
 import { openPostgres } from '../db/postgres';
+import { setFaults } from '../faults';
 import { engines, hasPostgres } from '../test/databases';
 import { addUser, pullAll, TEST_PASSWORD } from '../test/fixtures';
 import { newInvitation, startTestServer, type ApiClient, type ApiResponse, type TestServer } from '../test/server';
 import { insertInvitations, type NewInvitation } from './invitations';
+
+/** Runs `body` with the test-only fault that drops PULL2's guard (server/faults.ts), then restores it. */
+async function withoutPullGuard<T>(body: () => Promise<T>): Promise<T> {
+  setFaults({ enabled: new Set(['no-pull-guard']), commitDelayMs: 0 });
+  try {
+    return await body();
+  } finally {
+    setFaults({ enabled: new Set(), commitDelayMs: 0 });
+  }
+}
 
 function row(inviterId: string, orgId: string): NewInvitation {
   const inv = newInvitation(inviterId);
@@ -58,7 +69,7 @@ describe.each(engines)('change feed on %s', (engine) => {
   });
 
   it.skipIf(engine !== 'postgres' || !hasPostgres)(
-    'PULL2: a row committed late is never skipped (a naive rev > checkpoint read would skip it)',
+    'PULL2: a row committed late is never skipped (a naive rev > checkpoint read, or the pull without its guard, would skip it)',
     async () => {
       const client = await reader('u-race');
       const { db, url } = server.testDb;
@@ -75,6 +86,7 @@ describe.each(engines)('change feed on %s', (engine) => {
       let written!: () => void;
       const aWritten = new Promise<void>((r) => (written = r));
       let naiveCheckpoint = 0;
+      let unguardedCheckpoint!: Checkpoint;
       const txA = other.transaction(async (tx) => {
         await insertInvitations(tx, [a]);
         written();
@@ -94,6 +106,13 @@ describe.each(engines)('change feed on %s', (engine) => {
           expect(during.status).toBe(200);
           expect(during.body).toEqual({ documents: [], checkpoint: null, held: true });
         }
+
+        // The randomized suite's no-pull-guard variant: without the guard, B is served now.
+        unguardedCheckpoint = await withoutPullGuard(async () => {
+          const during = await client.pull('invitations', null, 100);
+          expect(during.body).toMatchObject({ documents: [expect.objectContaining({ id: b.id })], held: false });
+          return during.body.checkpoint;
+        });
       } finally {
         release();
         await txA;
@@ -109,6 +128,15 @@ describe.each(engines)('change feed on %s', (engine) => {
       const after = await pullAll<InvitationDoc>(client, 'invitations', null);
       expect(after.documents.map((d) => d.id)).toEqual([a.id, b.id]);
       expect((await pullAll(client, 'invitations', after.checkpoint)).documents).toEqual([]);
+
+      // Without the guard, the checkpoint it served is B's, past A's (txid, rev): A is skipped for good.
+      const position = async (id: string) => (await db.query<Checkpoint>('SELECT txid, rev FROM invitations WHERE id = $1', [id]))[0]!;
+      const [posA, posB] = [await position(a.id), await position(b.id)];
+      expect(unguardedCheckpoint).toEqual(posB);
+      expect(posA.txid).toBeLessThan(posB.txid);
+      await withoutPullGuard(async () => {
+        expect((await pullAll(client, 'invitations', unguardedCheckpoint)).documents).toEqual([]);
+      });
     },
   );
 });

@@ -178,7 +178,6 @@ export async function pushInvitations(
   tx: Queryable,
   user: SessionUser & { createdAt: Date },
   rows: InvitationPushRow[],
-  newWriteId: () => string,
   now: Date,
 ): Promise<PushOutcome> {
   const ids = rows.map((r) => r.newDocumentState.id);
@@ -220,7 +219,9 @@ export async function pushInvitations(
         results.push({ id, outcome: 'refused', error: { code: decision.code, message: decision.message } });
         break;
       case 'duplicate':
-        results.push({ id, outcome: 'duplicate' });
+        // With the server's state: if the first answer was lost, the client may have skipped
+        // this row in a pull while its write was pending, and adopts it from here (PUSH2).
+        results.push({ id, outcome: 'duplicate', master: toInvitationDoc(existing!) });
         break;
       case 'apply':
         if (!existing) {
@@ -245,7 +246,9 @@ export async function pushInvitations(
       case 'conflict': {
         // Test-only fault: the stale edit's status wins, as if there were no lattice.
         if (hasFault('no-lattice')) decision.next.status = incoming.status;
-        const written = await updateInvitation(tx, id, decision.next, newWriteId(), existing!.deleted);
+        // The resolution carries the incoming writeId: a retry of this same write (its answer
+        // lost) is then a duplicate, not a second resolution (PUSH2).
+        const written = await updateInvitation(tx, id, decision.next, incoming.writeId, existing!.deleted);
         const master = toInvitationDoc(written);
         changed.push(master);
         // Every resolution is auditable: who, what each side had, what won, by which rule.

@@ -3,7 +3,6 @@
  * version, parses with the shared schema, calls one function, and maps the result.
  */
 import express, { type Express, type Request } from 'express';
-import { v7 as uuidv7 } from 'uuid';
 import { ErrorCode } from '../../shared/errors';
 import { canInvite } from '../../shared/roles';
 import {
@@ -95,7 +94,7 @@ export function installSync(app: Express, deps: SyncDeps): void {
     const body = parse(InvitationPushRequest, req.body);
     const author = { ...user, createdAt: await accountCreatedAt(deps.db, user.id) };
     const outcome = await deps.db.transaction(async (tx) => {
-      const pushed = await pushInvitations(tx, author, body.rows, uuidv7, new Date());
+      const pushed = await pushInvitations(tx, author, body.rows, new Date());
       await commitDelay();
       return pushed;
     });
