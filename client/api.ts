@@ -17,6 +17,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Fired on window when the server answers that this app's protocol is too old (426). */
+export const OUTDATED_EVENT = 'plusone:outdated';
+
 export class NetworkError extends Error {
   constructor(cause: unknown) {
     super('The server cannot be reached.', { cause });
@@ -55,6 +58,10 @@ export async function api<T>(
     throw new NetworkError(err);
   }
   const data = await res.json().catch(() => null);
+  if (res.status === 426 && typeof window !== 'undefined') {
+    // This build speaks an old sync protocol: the update prompt fetches the new version.
+    window.dispatchEvent(new Event(OUTDATED_EVENT));
+  }
   if (!res.ok) {
     const code: ErrorCode = isErrorCode(data?.error?.code) ? data.error.code : ErrorCode.INTERNAL;
     throw new ApiError(res.status, code, data?.error?.message ?? errorText[code]);

@@ -288,3 +288,21 @@ test('LIVE3: two tabs of one supplier each make 5 invitations offline; back onli
   expect(tabs.size, `pushed by ${[...tabs].join(' and ')}`).toBe(1);
   expect(tabs.has('?')).toBe(false);
 });
+
+test('VER2: when the server answers that the app speaks an old protocol (426), the app asks the user to update and keeps its work', async ({ openDevice }) => {
+  const supplier = await openDevice('supplier tablet');
+  const { header, page } = await signIn(supplier, SUPPLIER);
+  // The server moved on to a newer protocol than this build speaks.
+  await page.route('**/api/sync/**', (route) =>
+    route.fulfill({
+      status: 426,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'PROTOCOL_OUTDATED', message: 'this app speaks sync protocol 1, the server 2: please update' } }),
+    }),
+  );
+  const [email] = addresses('outdated', 1);
+  await new DashboardPage(page).invite(email!);
+  await expect(page.getByTestId('app-outdated')).toContainText('please update');
+  await expect(page.getByTestId('invitation-row').filter({ hasText: email! })).toHaveAttribute('data-sync', 'pending');
+  await expect(header.indicator.getByText('Sync complete')).toHaveCount(0);
+});

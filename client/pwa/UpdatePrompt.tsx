@@ -5,11 +5,23 @@
  */
 import { useEffect, useState } from 'react';
 import { Workbox } from 'workbox-window';
+import { OUTDATED_EVENT } from '../api';
 
 let workbox: Workbox | null = null;
 
 export function UpdatePrompt() {
   const [waiting, setWaiting] = useState(false);
+  const [outdated, setOutdated] = useState(false);
+
+  useEffect(() => {
+    // The server no longer speaks this version's protocol (VER2): look for the new version now.
+    const onOutdated = () => {
+      setOutdated(true);
+      void workbox?.update();
+    };
+    window.addEventListener(OUTDATED_EVENT, onOutdated);
+    return () => window.removeEventListener(OUTDATED_EVENT, onOutdated);
+  }, []);
 
   useEffect(() => {
     if (!import.meta.env.PROD || !('serviceWorker' in navigator) || workbox) return;
@@ -19,10 +31,20 @@ export function UpdatePrompt() {
     void workbox.register();
   }, []);
 
+  if (outdated && !waiting) {
+    return (
+      <div className="update-prompt" role="alert" data-testid="app-outdated">
+        <span>This app is out of date: please update. Your offline work is kept.</span>
+        <button type="button" className="primary" onClick={() => window.location.reload()}>
+          Update
+        </button>
+      </div>
+    );
+  }
   if (!waiting) return null;
   return (
     <div className="update-prompt" role="alert" data-testid="update-available">
-      <span>A new version of PlusOne is available.</span>
+      <span>{outdated ? 'This app is out of date: a new version is ready.' : 'A new version of PlusOne is available.'}</span>
       <button type="button" className="primary" onClick={() => workbox?.messageSkipWaiting()}>
         Update now
       </button>

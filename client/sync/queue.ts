@@ -19,7 +19,7 @@ import type { OutboxEvent, Refusal } from '../db/schemas';
 import type { Transport } from './transport';
 import { toPushState } from './wire';
 
-const BATCH = 200;
+const BATCH = 500;
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
 

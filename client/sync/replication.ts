@@ -91,16 +91,16 @@ export function startReplications({ db, userId, socket, transport, waitForLeader
     collection: db.invitations,
     replicationIdentifier: `plusone-invitations-${userId}`,
     push: {
-      batchSize: 200,
+      batchSize: 500,
       handler: (rows) => queue.pushInvitations(rows as never) as Promise<any[]>,
     },
-    pull: pull('invitations', db.invitations, 200),
+    pull: pull('invitations', db.invitations, 1000),
   });
   const viralEvents = replicateRxCollection<any, Checkpoint>({
     ...common,
     collection: db.viral_events,
     replicationIdentifier: `plusone-viral-events-${userId}`,
-    pull: pull('viral_events', db.viral_events, 200),
+    pull: pull('viral_events', db.viral_events, 500),
   });
 
   // New local events go out as soon as they are written (and after a reconnect).

@@ -29,11 +29,23 @@ export function startUserSync(user: SessionUser): Promise<UserSync> {
       const socket = connectLive();
       const replications = startReplications({ db, userId: user.id, socket, transport: httpTransport() });
       const status = new SyncStatusStore(db, socket, replications);
+      handOverLeadershipWhenFrozen(db);
       return { user, db, socket, replications, status };
     })();
     running.set(user.id, sync);
   }
   return sync;
+}
+
+/**
+ * A frozen leader tab keeps its lock, so no other tab would ever lead and replicate (RxDB
+ * #8514). Before the browser freezes a tab, the tab gives up the lead; when it is resumed, it
+ * reloads and joins the election as a new tab.
+ */
+function handOverLeadershipWhenFrozen(db: PlusOneDb): void {
+  if (typeof document === 'undefined') return;
+  document.addEventListener('freeze', () => void db.leaderElector().die());
+  document.addEventListener('resume', () => window.location.reload());
 }
 
 export async function stopUserSync(userId: string): Promise<void> {
