@@ -29,7 +29,7 @@ export function startUserSync(user: SessionUser): Promise<UserSync> {
       const socket = connectLive();
       const replications = startReplications({ db, userId: user.id, socket, transport: httpTransport() });
       const status = new SyncStatusStore(db, socket, replications);
-      handOverLeadershipWhenFrozen(db);
+      handOverLeadershipWhenFrozen(db, socket, replications);
       return { user, db, socket, replications, status };
     })();
     running.set(user.id, sync);
@@ -42,9 +42,13 @@ export function startUserSync(user: SessionUser): Promise<UserSync> {
  * #8514). Before the browser freezes a tab, the tab gives up the lead; when it is resumed, it
  * reloads and joins the election as a new tab.
  */
-function handOverLeadershipWhenFrozen(db: PlusOneDb): void {
+function handOverLeadershipWhenFrozen(db: PlusOneDb, socket: LiveSocket, replications: Replications): void {
   if (typeof document === 'undefined') return;
-  document.addEventListener('freeze', () => void db.leaderElector().die());
+  document.addEventListener('freeze', () => {
+    // Stop this tab's replication first (it would not run while frozen anyway), then hand over.
+    socket.disconnect();
+    void replications.cancel().finally(() => db.leaderElector().die());
+  });
   document.addEventListener('resume', () => window.location.reload());
 }
 
