@@ -13,17 +13,12 @@ import { LoginPage } from './pages/LoginPage';
 import { SyncHeader } from './pages/SyncHeader';
 import { expect, sql, test } from './support/devices';
 import type { World } from './support/fixtures';
+import { addresses } from './support/addresses';
 
 const SUPPLIER = 'ritz@demo.plusone';
 /** After the network returns, or a new leader is elected: reconnection backs off up to 5 s. */
 const RECONNECT = { timeout: 30_000 };
 
-let run = 0;
-/** Addresses no other test (or earlier run on this database) uses. */
-function addresses(prefix: string, n: number): string[] {
-  const tag = `${Date.now().toString(36)}${run++}`;
-  return Array.from({ length: n }, (_, i) => `${prefix}${i + 1}.${tag}@guests.example`);
-}
 
 const invitationCounts = (world: World, emails: string[]) =>
   sql<{ recipient_email: string; n: number }>(

@@ -17,18 +17,13 @@ import { LoginPage } from './pages/LoginPage';
 import { SyncHeader } from './pages/SyncHeader';
 import { expect, sql, test, type Device } from './support/devices';
 import type { World } from './support/fixtures';
+import { addresses } from './support/addresses';
 
 const SUPPLIER = 'ritz@demo.plusone';
 const COUPLE = 'couple@demo.plusone';
 /** After the network returns: socket reconnection backs off up to 5 s, then the queue drains. */
 const RECONNECT = { timeout: 30_000 };
 
-let run = 0;
-/** Addresses no other test (or earlier run on this database) uses. */
-function addresses(prefix: string, n: number): string[] {
-  const tag = `${Date.now().toString(36)}${run++}`;
-  return Array.from({ length: n }, (_, i) => `${prefix}${i + 1}.${tag}@guests.example`);
-}
 
 async function signIn(device: Device, email: string) {
   await new LoginPage(device.page).signIn(email);

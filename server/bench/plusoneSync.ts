@@ -8,21 +8,14 @@
  *    acceptance went before every new invitation.
  */
 import { v7 as uuidv7 } from 'uuid';
-import type { SessionUser } from '../../shared/roles';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
 import { DEMO_PASSWORD, seedDemo } from '../demo/seed';
 import { createLogger } from '../log';
 import { insertInvitations, type NewInvitation } from '../sync/invitations';
 import { freshDb } from '../test/databases';
+import { openNodeClient } from '../test/nodeClient';
 import { benchInvitations } from './invitations';
-
-const memory = new Map<string, string>();
-(globalThis as { localStorage?: unknown }).localStorage ??= {
-  getItem: (k: string) => memory.get(k) ?? null,
-  setItem: (k: string, v: string) => void memory.set(k, String(v)),
-  removeItem: (k: string) => void memory.delete(k),
-};
 
 export interface PlusOneTimings {
   initialSyncMs: number;
@@ -31,7 +24,6 @@ export interface PlusOneTimings {
   p0First: boolean;
 }
 
-let runCount = 0;
 
 function toRow(d: ReturnType<typeof benchInvitations>[number], inviterId: string, orgId: string | null, recipientEmail?: string): NewInvitation {
   return {
@@ -43,12 +35,6 @@ function toRow(d: ReturnType<typeof benchInvitations>[number], inviterId: string
 }
 
 export async function measurePlusOne({ docs, drain }: { docs: number; drain: number }): Promise<PlusOneTimings> {
-  const { getRxStorageMemory } = await import('rxdb/plugins/storage-memory');
-  const { io } = await import('socket.io-client');
-  const { openDatabase, closeDatabase } = await import('../../client/db/database');
-  const { startReplications } = await import('../../client/sync/replication');
-  const { httpTransport } = await import('../../client/sync/transport');
-  const { NetworkError } = await import('../../client/api');
   const { createInvitation } = await import('../../client/invitations/create');
   const { newOutboxEvent } = await import('../../client/sync/queue');
 
@@ -63,51 +49,31 @@ export async function measurePlusOne({ docs, drain }: { docs: number; drain: num
   });
   const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent' }), db: testDb.db, log: createLogger('silent') });
   const base = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'ritz@demo.plusone', password: DEMO_PASSWORD }),
-  });
-  const user = ((await login.json()) as { user: SessionUser }).user;
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-
-  let online = true;
-  const http = httpTransport({ base, headers: () => ({ cookie }) });
-  const gate = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => (...a: A) => (online ? f(...a) : Promise.reject(new NetworkError('offline')));
-  const transport = { pull: gate(http.pull), pushInvitations: gate(http.pushInvitations), pushEvents: gate(http.pushEvents) };
-  const userKey = `${user.id}-bench${++runCount}`;
-  const db = await openDatabase(userKey, { storage: getRxStorageMemory(), name: `bench${process.pid}x${runCount}`, multiInstance: false });
-  const socket = io(base, { transports: ['websocket'], extraHeaders: { cookie } });
   const t0 = performance.now();
-  const replications = startReplications({ db, userId: userKey, socket: socket as never, transport: transport as never, waitForLeadership: false, retryTime: 100 });
+  const client = await openNodeClient(base, 'ritz@demo.plusone', DEMO_PASSWORD);
+  const { db, user, replications } = client;
   await replications.invitations.awaitInSync();
   const initialSyncMs = performance.now() - t0;
   const local = await db.invitations.count().exec();
   if (local < docs + acceptances) throw new Error(`initial sync brought ${local} of at least ${docs + acceptances}`);
 
   // Offline: acceptances made after the new invitations, so only priority can put them first.
-  online = false;
-  socket.disconnect();
+  client.offline();
   for (let i = 0; i < drain - acceptances; i++) {
     await createInvitation(db, user, { recipientEmail: `drain.${i}.${uuidv7().slice(-8)}@guests.example`, relationship: 'past_client' });
   }
   await db.outbox.bulkInsert(toAccept.map((d) => newOutboxEvent('invitation.accepted', d.id, 'bench')));
   const order: string[] = [];
   replications.queue.onSent = (collection) => order.push(collection);
-  const pending = async () =>
-    (await db.invitations.count({ selector: { syncState: 'pending' } }).exec()) + (await db.outbox.count().exec());
   const t1 = performance.now();
-  online = true;
-  socket.connect();
+  client.online();
   replications.queue.kick();
   // Poll gently: each look scans the local collection, and the drain shares this thread.
-  while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 25));
+  while ((await client.pending()) > 0) await new Promise((r) => setTimeout(r, 25));
   const drainMs = performance.now() - t1;
   const p0First = order.lastIndexOf('outbox') < order.indexOf('invitations');
 
-  await replications.cancel();
-  socket.close();
-  await closeDatabase(userKey);
+  await client.close();
   await app.close();
   await testDb.drop();
   return { initialSyncMs, drainMs, p0First };

@@ -212,7 +212,7 @@ export async function pushInvitations(
       }
       decision = judgeCreate(user.id, incoming);
     } else {
-      decision = judgeUpdate(user.id, toServerInvitation(existing), incoming, row.assumedMasterState);
+      decision = judgeUpdate(user.id, toInvitationDoc(existing), incoming, row.assumedMasterState);
     }
     switch (decision.kind) {
       case 'refuse':
@@ -259,7 +259,7 @@ export async function pushInvitations(
             invitationId: id,
             inviterId: existing!.inviter_id,
             orgId: existing!.org_id,
-            data: { rule: decision.rule, client: pickWire(incoming), server: toServerInvitation(existing!), result: decision.next },
+            data: { rule: decision.rule, client: pickWire(incoming), server: toInvitationDoc(existing!), result: decision.next },
             capturedAt: now,
             countedAt: now,
             timeSource: 'server',
@@ -279,20 +279,4 @@ export async function pushInvitations(
 function pickWire(d: InvitationPushRow['newDocumentState']) {
   const { recipientEmail, recipientName, relationship, channel, status, message, capturedAt, deviceId, writeId, rev } = d;
   return { recipientEmail, recipientName, relationship, channel, status, message, capturedAt, deviceId, writeId, rev };
-}
-
-function toServerInvitation(r: InvitationRow) {
-  return {
-    inviterId: r.inviter_id,
-    rev: r.rev,
-    writeId: r.write_id,
-    recipientEmail: r.recipient_email,
-    recipientName: r.recipient_name,
-    relationship: r.relationship,
-    channel: r.channel,
-    status: r.status,
-    message: r.message,
-    capturedAt: r.captured_at.toISOString(),
-    deviceId: r.device_id,
-  };
 }
