@@ -45,6 +45,10 @@ export class SyncQueue {
   private retryDelay = RETRY_MIN_MS;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** Invitations went out in this run: pull their confirmed state once the run ends. */
+  private pushedInvitations = false;
+  /** Ids that had a refusal when this batch was planned (only those can be cleared). */
+  private refusedIds = new Set<string>();
   /** Called after each batch with what was sent (for tests and the sync indicator). */
   onSent: (collection: 'invitations' | 'outbox', ids: string[]) => void = () => undefined;
   onBusy: (busy: boolean) => void = () => undefined;
@@ -104,6 +108,10 @@ export class SyncQueue {
         if (!sent && !this.again) break;
       }
       this.retryDelay = RETRY_MIN_MS;
+      if (this.pushedInvitations) {
+        this.pushedInvitations = false;
+        this.afterInvitationsPushed();
+      }
     } catch (err) {
       // The server cannot be reached (or failed): what waits is retried later, nothing is lost.
       for (const { waiter } of this.invitations.values()) waiter.reject(err);
@@ -119,13 +127,14 @@ export class SyncQueue {
 
   /** Plans everything pending and sends the first batch; false when nothing can go. */
   private async sendNextBatch(): Promise<boolean> {
-    const [events, refusals, localInvitations] = await Promise.all([
-      this.db.outbox.find().exec(),
-      this.db.refusals.find().exec(),
-      this.db.invitations.find({ selector: { syncState: 'pending' } }).exec(),
-    ]);
+    const [events, refusals] = await Promise.all([this.db.outbox.find().exec(), this.db.refusals.find().exec()]);
+    // Only the invitations events depend on matter here: look those up, not every pending one.
+    const parentIds = [...new Set(events.map((e) => e.invitationId))];
+    const parents = parentIds.length ? await this.db.invitations.findByIds(parentIds).exec() : new Map();
+    const localInvitations = [...parents.values()].filter((d) => d.syncState === 'pending');
     const refusedWrite = new Map(refusals.map((r) => [r.id, r.writeId]));
     const refusedByServer = new Set(refusals.filter((r) => !r.heldBy).map((r) => r.id));
+    this.refusedIds = new Set(refusals.map((r) => r.id));
     const pendingInvitation = new Map(localInvitations.map((d) => [d.id, d]));
 
     const writes: PendingWrite[] = [];
@@ -193,7 +202,7 @@ export class SyncQueue {
       entry.waiter.remaining.delete(result.id);
       if (entry.waiter.remaining.size === 0) entry.waiter.resolve(entry.waiter.masters);
     }
-    this.afterInvitationsPushed();
+    this.pushedInvitations = true;
   }
 
   private async sendEvents(events: OutboxEvent[]): Promise<void> {
@@ -215,7 +224,7 @@ export class SyncQueue {
         if (write) refusal.write = toPushState(write);
         return refusal;
       });
-    const cleared = results.filter((r) => r.outcome !== 'refused').map((r) => r.id);
+    const cleared = results.filter((r) => r.outcome !== 'refused' && this.refusedIds.has(r.id)).map((r) => r.id);
     if (refused.length) await this.db.refusals.bulkUpsert(refused);
     if (cleared.length) await this.db.refusals.bulkRemove(cleared);
   }

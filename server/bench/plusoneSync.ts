@@ -64,13 +64,18 @@ export async function measurePlusOne({ docs, drain }: { docs: number; drain: num
   }
   await db.outbox.bulkInsert(toAccept.map((d) => newOutboxEvent('invitation.accepted', d.id, 'bench')));
   const order: string[] = [];
-  replications.queue.onSent = (collection) => order.push(collection);
+  const sentAt: number[] = [];
+  replications.queue.onSent = (collection) => {
+    order.push(collection);
+    sentAt.push(performance.now());
+  };
   const t1 = performance.now();
   client.online();
   replications.queue.kick();
   // Poll gently: each look scans the local collection, and the drain shares this thread.
   while ((await client.pending()) > 0) await new Promise((r) => setTimeout(r, 25));
   const drainMs = performance.now() - t1;
+  if (process.env.BENCH_TRACE) console.error('sent batches at', sentAt.map((t) => Math.round(t - t1)), order, 'confirmed at', Math.round(drainMs));
   const p0First = order.lastIndexOf('outbox') < order.indexOf('invitations');
 
   await client.close();
