@@ -5,10 +5,11 @@
  * A suite is a module exporting `{ name, run(): Promise<Row[]> }`; register it in `suites`.
  */
 import { cpus, loadavg } from 'node:os';
+import { push } from './push';
 import { sync } from './sync';
 import { formatRows, type Suite } from './table';
 
-const suites: Suite[] = [sync];
+const suites: Suite[] = [sync, push];
 
 function machine(): string {
   const load = loadavg()
