@@ -35,7 +35,6 @@ function toRow(d: ReturnType<typeof benchInvitations>[number], inviterId: string
 }
 
 export async function measurePlusOne({ docs, drain }: { docs: number; drain: number }): Promise<PlusOneTimings> {
-  const { createInvitation } = await import('../../client/invitations/create');
   const { newOutboxEvent } = await import('../../client/sync/queue');
 
   const testDb = await freshDb();
@@ -51,7 +50,7 @@ export async function measurePlusOne({ docs, drain }: { docs: number; drain: num
   const base = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
   const t0 = performance.now();
   const client = await openNodeClient(base, 'ritz@demo.plusone', DEMO_PASSWORD);
-  const { db, user, replications } = client;
+  const { db, replications } = client;
   await replications.invitations.awaitInSync();
   const initialSyncMs = performance.now() - t0;
   const local = await db.invitations.count().exec();
@@ -60,7 +59,7 @@ export async function measurePlusOne({ docs, drain }: { docs: number; drain: num
   // Offline: acceptances made after the new invitations, so only priority can put them first.
   client.offline();
   for (let i = 0; i < drain - acceptances; i++) {
-    await createInvitation(db, user, { recipientEmail: `drain.${i}.${uuidv7().slice(-8)}@guests.example`, relationship: 'past_client' });
+    await client.invite(`drain.${i}.${uuidv7().slice(-8)}@guests.example`);
   }
   await db.outbox.bulkInsert(toAccept.map((d) => newOutboxEvent('invitation.accepted', d.id, 'bench')));
   const order: string[] = [];

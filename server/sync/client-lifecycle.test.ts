@@ -35,11 +35,10 @@ it('PRIO3: after a reconnect the client pulls the metrics snapshot first, then i
 });
 
 it('LIFE1: writes whose push failed offline, with the replication paused and restarted, still reach the server once', async () => {
-  const { createInvitation } = await import('../../client/invitations/create');
   client.offline();
   const emails = ['life.one@guests.example', 'life.two@guests.example', 'life.three@guests.example'];
   for (const recipientEmail of emails) {
-    const made = await createInvitation(client.db, client.user, { recipientEmail, relationship: 'past_client' });
+    const made = await client.invite(recipientEmail);
     expect(made.ok).toBe(true);
   }
   // The push is tried and fails while offline; pause the replication during the retries.

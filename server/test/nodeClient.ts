@@ -23,6 +23,7 @@ export async function openNodeClient(base: string, email: string, password: stri
   const { startReplications } = await import('../../client/sync/replication');
   const { httpTransport } = await import('../../client/sync/transport');
   const { NetworkError } = await import('../../client/api');
+  const { createInvitation } = await import('../../client/invitations/create');
 
   const login = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
@@ -62,6 +63,8 @@ export async function openNodeClient(base: string, email: string, password: stri
       net.online = true;
       socket.connect();
     },
+    /** Invites someone the way the app's form does. */
+    invite: (recipientEmail: string) => createInvitation(db, user, { recipientEmail, relationship: 'past_client' }),
     /** Writes not yet confirmed by the server (pending invitations and outbox events). */
     async pending(): Promise<number> {
       return (await db.invitations.count({ selector: { syncState: 'pending' } }).exec()) + (await db.outbox.count().exec());
