@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'client/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
+    // The randomized sync suite sets its own, longer timeouts per test.
     hookTimeout: 60_000,
     // Each file gets its own database; a 2-core machine runs two files at a time.
     maxWorkers: 2,

@@ -14,6 +14,7 @@ import type { ClientEvent } from '../../shared/events';
 import type { InvitationDoc, InvitationPushState } from '../../shared/invitation';
 import { eventPriority, invitationPriority, planDrain, type ParentState, type PendingWrite } from '../../shared/sync/priority';
 import type { PushResult } from '../../shared/sync/protocol';
+import { ApiError } from '../api';
 import type { PlusOneDb } from '../db/database';
 import type { OutboxEvent, Refusal } from '../db/schemas';
 import type { Transport } from './transport';
@@ -47,8 +48,6 @@ export class SyncQueue {
   private stopped = false;
   /** Invitations went out in this run: pull their confirmed state once the run ends. */
   private pushedInvitations = false;
-  /** Ids that had a refusal when this batch was planned (only those can be cleared). */
-  private refusedIds = new Set<string>();
   /** Called after each batch with what was sent (for tests and the sync indicator). */
   onSent: (collection: 'invitations' | 'outbox', ids: string[]) => void = () => undefined;
   onBusy: (busy: boolean) => void = () => undefined;
@@ -134,7 +133,6 @@ export class SyncQueue {
     const localInvitations = [...parents.values()].filter((d) => d.syncState === 'pending');
     const refusedWrite = new Map(refusals.map((r) => [r.id, r.writeId]));
     const refusedByServer = new Set(refusals.filter((r) => !r.heldBy).map((r) => r.id));
-    this.refusedIds = new Set(refusals.map((r) => r.id));
     const pendingInvitation = new Map(localInvitations.map((d) => [d.id, d]));
 
     const writes: PendingWrite[] = [];
@@ -186,7 +184,7 @@ export class SyncQueue {
       newDocumentState: toPushState(row.newDocumentState),
       assumedMasterState: row.assumedMasterState ? toPushState(row.assumedMasterState) : null,
     }));
-    const { results } = await this.transport.pushInvitations(rows);
+    const { results } = await refusedAsWhole(ids, () => this.transport.pushInvitations(rows));
     await this.recordResults('invitations', results, (id) => this.invitations.get(id)?.row.newDocumentState);
     for (const result of results) {
       const entry = this.invitations.get(result.id);
@@ -207,7 +205,7 @@ export class SyncQueue {
 
   private async sendEvents(events: OutboxEvent[]): Promise<void> {
     const wire: ClientEvent[] = events.map(({ id, type, invitationId, capturedAt, deviceId }) => ({ id, type, invitationId, capturedAt, deviceId }));
-    const { results } = await this.transport.pushEvents(wire);
+    const { results } = await refusedAsWhole(wire.map((e) => e.id), () => this.transport.pushEvents(wire));
     await this.recordResults('outbox', results, () => undefined);
     const done = results.filter((r) => r.outcome !== 'refused').map((r) => r.id);
     if (done.length) await this.db.outbox.bulkRemove(done);
@@ -224,9 +222,8 @@ export class SyncQueue {
         if (write) refusal.write = toPushState(write);
         return refusal;
       });
-    const cleared = results.filter((r) => r.outcome !== 'refused' && this.refusedIds.has(r.id)).map((r) => r.id);
+    // A refusal ends when the user retries or discards it, not when some later write goes through.
     if (refused.length) await this.db.refusals.bulkUpsert(refused);
-    if (cleared.length) await this.db.refusals.bulkRemove(cleared);
   }
 
   /** Events held back by a refused invitation show that invitation's reason; the hold lifts with it. */
@@ -244,6 +241,19 @@ export class SyncQueue {
     const fresh = [...heldNow.values()].filter((r) => byId.get(r.id)?.message !== r.message);
     if (stale.length) await this.db.refusals.bulkRemove(stale);
     if (fresh.length) await this.db.refusals.bulkUpsert(fresh);
+  }
+}
+
+/**
+ * A request the server answers with a 4xx (other than "update the app" and "too many") refuses
+ * every write in it, with the server's reason: they are kept as refusals, not retried forever.
+ */
+async function refusedAsWhole(ids: string[], send: () => Promise<{ results: PushResult[] }>): Promise<{ results: PushResult[] }> {
+  try {
+    return await send();
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status < 400 || err.status >= 500 || err.status === 426 || err.status === 429) throw err;
+    return { results: ids.map((id) => ({ id, outcome: 'refused' as const, error: { code: err.code, message: err.message } })) };
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * Replication of the local collections with the server, through RxDB's replication plugin.
- * Pull handlers read `/api/sync/:collection/pull` by checkpoint; `pull.stream$` is fed by the
- * live socket (documents as they change, and RESYNC after a reconnect or when the server held
- * rows back for an older transaction). Pushes of invitations go through the SyncQueue, which
+ * Pull handlers read `/api/sync/:collection/pull` by checkpoint; `pull.stream$` gets RESYNC
+ * from the live socket (on each change in a room this user may see, and after a reconnect)
+ * and when the server held rows back for an older transaction. Pushes of invitations go through the SyncQueue, which
  * orders them with the outbox's events by priority and dependency. Conflicts come back with
  * the server's resolved state, which RxDB's default handler adopts.
  *
@@ -23,6 +23,7 @@ import { dropStale, RevGate } from './wire';
 type Stream = Subject<RxReplicationPullStreamItem<any, Checkpoint>>;
 type PullName = 'metrics' | 'invitations' | 'viral_events';
 const HELD_RETRY_MS = 250;
+const TURN_FALLBACK_MS = 5000;
 
 function validCheckpoint(cp: Partial<Checkpoint> | undefined | null): Checkpoint | null {
   return cp && typeof cp.txid === 'number' && typeof cp.rev === 'number' ? { txid: cp.txid, rev: cp.rev } : null;
@@ -45,25 +46,57 @@ export interface ReplicationOptions {
   transport: Transport;
   /** Wait to lead among this user's tabs before replicating (browser); false in Node tests. */
   waitForLeadership?: boolean;
+  /**
+   * Whether this user may push invitations. Read-only roles replicate pull-only: a push they
+   * could never make would retry forever, and RxDB then treats the document as holding an
+   * unpushed local write and stops applying the server's newer states to it.
+   */
+  canPush?: boolean;
   retryTime?: number;
 }
 
-export function startReplications({ db, userId, socket, transport, waitForLeadership = true, retryTime = 2000 }: ReplicationOptions): Replications {
+export function startReplications({ db, userId, socket, transport, waitForLeadership = true, retryTime = 2000, canPush = true }: ReplicationOptions): Replications {
   const streams: Record<PullName, Stream> = { metrics: new Subject(), invitations: new Subject(), viral_events: new Subject() };
   const gates: Record<PullName, RevGate> = { metrics: new RevGate(), invitations: new RevGate(), viral_events: new RevGate() };
   // The local check is async; the gate's is not, and runs last, right before RxDB takes them.
   const fresh = async <D extends { id: string; rev: number }>(name: PullName, collection: RxCollection<any>, docs: D[]) =>
     gates[name].admit(await dropStale(collection, docs));
-  const feed = (name: PullName, collection: RxCollection<any>) => async ({ documents }: { documents: { id: string; rev: number }[] }) =>
-    streams[name].next({ documents: await fresh(name, collection, documents), checkpoint: null as unknown as Checkpoint });
-  socket.on('invitation:changed', feed('invitations', db.invitations));
-  socket.on('metrics:updated', feed('metrics', db.metrics));
-  socket.on('viral_event:created', feed('viral_events', db.viral_events));
+  // A live change asks for a pull rather than handing its documents to RxDB directly: RxDB may
+  // persist queued live documents after a newer pull answer, or drop them while the checkpoint
+  // moves past, and a device would keep an older state for good (found by the randomized suite).
+  // Pulls are sequential and ordered, so every state arrives through them (SPEC PULL4, LIVE2).
+  const feed = (name: PullName) => () => streams[name].next('RESYNC');
+  socket.on('invitation:changed', feed('invitations'));
+  socket.on('metrics:updated', feed('metrics'));
+  socket.on('viral_event:created', feed('viral_events'));
+
+  // After a disconnect, pulls go by priority (PRIO3): invitations wait for the metrics snapshot,
+  // history for the invitations, even when RxDB retries a failed pull on its own. A turn that
+  // never comes (the socket cannot reconnect) opens after a while rather than never.
+  const turns = new Map<PullName, Promise<void>>();
+  const opens = new Map<PullName, () => void>();
+  const waitTurn = (name: PullName) => turns.get(name) ?? Promise.resolve();
+  const openTurn = (name: PullName) => {
+    opens.get(name)?.();
+    opens.delete(name);
+    turns.delete(name);
+  };
+  const onDisconnect = () => {
+    for (const name of ['invitations', 'viral_events'] as const) {
+      if (turns.has(name)) continue;
+      turns.set(name, new Promise<void>((resolve) => {
+        opens.set(name, resolve);
+        setTimeout(resolve, TURN_FALLBACK_MS);
+      }));
+    }
+  };
+  socket.on('disconnect', onDisconnect);
 
   const pull = (name: PullName, collection: RxCollection<any>, batchSize: number) => ({
     batchSize,
     stream$: streams[name],
     async handler(checkpoint: Checkpoint | undefined, size: number) {
+      await waitTurn(name);
       const page = await transport.pull<{ id: string; rev: number }>(name, validCheckpoint(checkpoint), size);
       // Newer rows wait for an older transaction still in flight: ask again shortly.
       if (page.held) setTimeout(() => streams[name].next('RESYNC'), HELD_RETRY_MS);
@@ -90,10 +123,9 @@ export function startReplications({ db, userId, socket, transport, waitForLeader
     ...common,
     collection: db.invitations,
     replicationIdentifier: `plusone-invitations-${userId}`,
-    push: {
-      batchSize: 500,
-      handler: (rows) => queue.pushInvitations(rows as never) as Promise<any[]>,
-    },
+    ...(canPush
+      ? { push: { batchSize: 500, handler: (rows: unknown[]) => queue.pushInvitations(rows as never) as Promise<any[]> } }
+      : {}),
     pull: pull('invitations', db.invitations, 1000),
   });
   const viralEvents = replicateRxCollection<any, Checkpoint>({
@@ -110,10 +142,12 @@ export function startReplications({ db, userId, socket, transport, waitForLeader
   const resync = async () => {
     streams.metrics.next('RESYNC');
     await metrics.awaitInSync().catch(() => undefined);
+    openTurn('invitations');
     streams.invitations.next('RESYNC');
     invitations.reSync();
     queue.kick();
     await invitations.awaitInSync().catch(() => undefined);
+    openTurn('viral_events');
     streams.viral_events.next('RESYNC');
   };
   const onConnect = () => void resync();
@@ -129,6 +163,8 @@ export function startReplications({ db, userId, socket, transport, waitForLeader
       outboxSub.unsubscribe();
       queue.stop();
       socket.off('connect', onConnect);
+      socket.off('disconnect', onDisconnect);
+      for (const name of [...opens.keys()]) openTurn(name);
       socket.off('invitation:changed');
       socket.off('metrics:updated');
       socket.off('viral_event:created');

@@ -4,7 +4,7 @@
  * and stopped at sign-out.
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { SessionUser } from '../../shared/roles';
+import { canInvite, type SessionUser } from '../../shared/roles';
 import { closeDatabase, openDatabase, type PlusOneDb } from '../db/database';
 import { startReplications, type Replications } from './replication';
 import { connectLive, type LiveSocket } from './socket';
@@ -27,7 +27,7 @@ export function startUserSync(user: SessionUser): Promise<UserSync> {
     sync = (async () => {
       const db = await openDatabase(user.id);
       const socket = connectLive();
-      const replications = startReplications({ db, userId: user.id, socket, transport: httpTransport() });
+      const replications = startReplications({ db, userId: user.id, socket, transport: httpTransport(), canPush: canInvite(user.role) });
       const status = new SyncStatusStore(db, socket, replications);
       handOverLeadershipWhenFrozen(db, socket, replications);
       return { user, db, socket, replications, status };

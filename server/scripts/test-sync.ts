@@ -22,7 +22,7 @@ const result = await runSyncSuite({
   ops: Number(values.ops),
   faults: values.faults ? (values.faults.split(',') as FaultName[]) : [],
   ...(values['commit-delay'] ? { commitDelayMs: Number(values['commit-delay']) } : {}),
-  ...(values['live-loss'] ? { liveEventLoss: Number(values['live-loss']), chaosBias: 0.95 } : {}),
+  ...(values['live-loss'] !== undefined ? { liveEventLoss: Number(values['live-loss']) } : {}),
   log: (line) => console.log(line),
 });
 console.log(`operations: ${JSON.stringify(result.counts)} in ${(result.durationMs / 1000).toFixed(1)} s`);

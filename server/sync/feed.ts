@@ -36,7 +36,8 @@ export async function readFeed<Row extends FeedRow>(
   const params = [cp.txid, cp.rev, limit, ...scopeParams];
   const guard = hasFault('no-pull-guard') ? 'true' : 't.txid < h.horizon';
   const rows = await db.query<Row>(
-    `WITH h AS (SELECT plusone_horizon() AS horizon)
+    // The horizon must come from this statement's own snapshot: read here, not in a volatile function.
+    `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon)
      SELECT t.*, h.horizon FROM ${table} t, h
       WHERE (${scope}) AND (t.txid, t.rev) > ($1::bigint, $2::bigint) AND ${guard}
       ORDER BY t.txid, t.rev

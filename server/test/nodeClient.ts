@@ -4,7 +4,7 @@
  * the sync benchmark (the randomized suite runs the same code in worker threads).
  * `online` gates every request, as a device's network would.
  */
-import type { SessionUser } from '../../shared/roles';
+import { canInvite, type SessionUser } from '../../shared/roles';
 import type { Transport } from '../../client/sync/transport';
 
 const memory = new Map<string, string>();
@@ -48,7 +48,7 @@ export async function openNodeClient(base: string, email: string, password: stri
   const key = `${user.id}-node${++count}`;
   const db = await openDatabase(key, { storage: getRxStorageMemory(), name: `node${process.pid}x${count}`, multiInstance: false });
   const socket = io(base, { transports: ['websocket'], extraHeaders: { cookie }, reconnectionDelay: 50, reconnectionDelayMax: 200 });
-  const replications = startReplications({ db, userId: key, socket: socket as never, transport, waitForLeadership: false, retryTime: 100 });
+  const replications = startReplications({ db, userId: key, socket: socket as never, transport, waitForLeadership: false, retryTime: 100, canPush: canInvite(user.role) });
 
   return {
     user,

@@ -29,6 +29,8 @@ export interface LocalInvitationState {
   message: string;
   recipientName: string;
   syncState: string;
+  /** The newest rev any pull answer carried for it. */
+  servedRev: number;
 }
 
 export interface Snapshot {

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRng } from '../../../shared/random';
-import type { SessionUser } from '../../../shared/roles';
+import { canInvite, type SessionUser } from '../../../shared/roles';
 import type { ClientOp, FromWorker, Snapshot, ToWorker, WorkerInit } from './protocol';
 
 const init = workerData as WorkerInit;
@@ -52,6 +52,8 @@ const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
 
 const net = { online: true, chaos: false };
 const delivered = new Map<string, Snapshot['deliveredEvents'][number]>();
+/** Per document, the newest rev a pull answer carried (to tell a skip by the server from a drop here). */
+const servedMax = new Map<string, number>();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Offline refuses at once; chaos loses (after the server acted), duplicates and delays answers. */
@@ -67,7 +69,11 @@ function unreliable(inner: Transport): Transport {
     return result;
   };
   return {
-    pull: (c, cp, n) => call(() => inner.pull(c, cp, n)),
+    pull: async <Doc>(c: Parameters<Transport['pull']>[0], cp: Parameters<Transport['pull']>[1], n: number) => {
+      const page = await call(() => inner.pull<Doc>(c, cp, n));
+      if (c === 'invitations') for (const d of page.documents as { id: string; rev: number }[]) servedMax.set(d.id, Math.max(servedMax.get(d.id) ?? 0, d.rev));
+      return page;
+    },
     pushInvitations: (rows) => call(() => inner.pushInvitations(rows)),
     async pushEvents(events) {
       const answer = await call(() => inner.pushEvents(events));
@@ -97,7 +103,7 @@ const lossySocket = new Proxy(socket, {
       }) as never);
   },
 });
-const replications = startReplications({ db, userId: user.id, socket: lossySocket as never, transport, waitForLeadership: false, retryTime: 150 });
+const replications = startReplications({ db, userId: user.id, socket: lossySocket as never, transport, waitForLeadership: false, retryTime: 150, canPush: canInvite(user.role) });
 
 if (process.env.SUITE_DEBUG) {
   for (const [name, r] of Object.entries({ inv: replications.invitations, ev: replications.viralEvents, met: replications.metrics })) {
@@ -122,7 +128,7 @@ async function snapshot(): Promise<Snapshot> {
   const [inv, outbox, refusals] = await Promise.all([db.invitations.find().exec(), db.outbox.find().exec(), db.refusals.find().exec()]);
   return {
     userId: user.id,
-    invitations: inv.map((d) => ({ id: d.id, status: d.status, rev: d.rev, writeId: d.writeId, message: d.message, recipientName: d.recipientName, syncState: d.syncState })),
+    invitations: inv.map((d) => ({ id: d.id, status: d.status, rev: d.rev, writeId: d.writeId, message: d.message, recipientName: d.recipientName, syncState: d.syncState, servedRev: servedMax.get(d.id) ?? 0 })),
     outbox: outbox.map((e) => e.id),
     refusals: refusals.map((r) => ({ id: r.id, writeId: r.writeId, code: r.code, message: r.message, hasWrite: !!r.write && r.write.writeId === r.writeId })),
     deliveredEvents: [...delivered.values()],
