@@ -42,6 +42,8 @@ test('offline: a reload still shows the app and its data, and an invitation made
   const header = new AppHeader(page);
   const dashboard = new DashboardPage(page);
   await header.expectSyncComplete();
+  // The list renders from its first local query a moment after the header settles: wait for it.
+  await expect(dashboard.rows.first()).toBeVisible();
   const onlineRows = await dashboard.rows.count();
   expect(onlineRows).toBeGreaterThan(0);
   const k = await dashboard.coefficient.textContent();

@@ -50,7 +50,6 @@ export class SyncQueue {
   private pushedInvitations = false;
   /** Called after each batch with what was sent (for tests and the sync indicator). */
   onSent: (collection: 'invitations' | 'outbox', ids: string[]) => void = () => undefined;
-  onBusy: (busy: boolean) => void = () => undefined;
 
   /**
    * @param leadership resolves when this tab leads its user's tabs: only the leader sends, so
@@ -84,7 +83,6 @@ export class SyncQueue {
       return;
     }
     this.running = true;
-    this.onBusy(true);
     setTimeout(() => void this.run(), 0);
   }
 
@@ -119,7 +117,6 @@ export class SyncQueue {
       this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);
     } finally {
       this.running = false;
-      this.onBusy(false);
       if (this.again && !this.stopped) this.kick();
     }
   }

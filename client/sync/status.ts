@@ -27,6 +27,17 @@ export function phaseOf(s: SyncStatus): SyncPhase {
   return 'complete';
 }
 
+/** Writes still waiting for the server: pending invitation writes and outbox events, less those refused. */
+export function unrefusedPending(
+  pendingDocs: readonly { id: string; writeId: string }[],
+  outbox: readonly { id: string }[],
+  refusals: readonly { id: string; writeId: string }[],
+): number {
+  const refusedWrites = new Set(refusals.map((r) => `${r.id}/${r.writeId}`));
+  const writes = [...pendingDocs.map((d) => `${d.id}/${d.writeId}`), ...outbox.map((e) => `${e.id}/${e.id}`)];
+  return writes.filter((w) => !refusedWrites.has(w)).length;
+}
+
 export class SyncStatusStore {
   private state: SyncStatus = { connection: 'connecting', pending: 0, refused: 0, busy: false };
   private readonly listeners = new Set<() => void>();
@@ -39,9 +50,7 @@ export class SyncStatusStore {
     const refusals$ = db.refusals.find().$;
     this.subs.push(
       combineLatest([pending$, outbox$, refusals$]).subscribe(([pendingDocs, outbox, refusals]) => {
-        const refusedWrites = new Set(refusals.map((r) => `${r.id}/${r.writeId}`));
-        const writes = [...pendingDocs.map((d) => `${d.id}/${d.writeId}`), ...outbox.map((e) => `${e.id}/${e.id}`)];
-        this.patch({ pending: writes.filter((w) => !refusedWrites.has(w)).length, refused: refusals.length });
+        this.patch({ pending: unrefusedPending(pendingDocs, outbox, refusals), refused: refusals.length });
       }),
       combineLatest([replications.invitations.active$, replications.metrics.active$, replications.viralEvents.active$]).subscribe(
         (active) => this.patch({ busy: active.some(Boolean) }),

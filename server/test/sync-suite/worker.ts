@@ -39,6 +39,7 @@ const { httpTransport } = await import('../../../client/sync/transport');
 const { NetworkError } = await import('../../../client/api');
 const { createInvitation, editInvitation, cancelInvitation } = await import('../../../client/invitations/create');
 const { newOutboxEvent } = await import('../../../client/sync/queue');
+const { unrefusedPending } = await import('../../../client/sync/status');
 type Transport = import('../../../client/sync/transport').Transport;
 
 const login = await fetch(`${init.baseUrl}/api/auth/login`, {
@@ -120,8 +121,7 @@ async function pendingCount(): Promise<number> {
     db.outbox.find().exec(),
     db.refusals.find().exec(),
   ]);
-  const refused = new Set(refusals.map((r) => `${r.id}/${r.writeId}`));
-  return [...inv.map((d) => `${d.id}/${d.writeId}`), ...outbox.map((e) => `${e.id}/${e.id}`)].filter((w) => !refused.has(w)).length;
+  return unrefusedPending(inv, outbox, refusals);
 }
 
 async function snapshot(): Promise<Snapshot> {
