@@ -1,7 +1,7 @@
 /**
- * The real client replication in Node against a real server: the order of pulls after a
- * reconnect (PRIO3), and replication lifecycles that RxDB has had bugs in (LIFE1: a push that
- * failed and whose replication was paused and restarted must still go; #7259, #9127).
+ * The real client replication in Node against a real server: replication lifecycles that RxDB
+ * has had bugs in (LIFE1: a push that failed and whose replication was paused and restarted
+ * must still go; #7259, #9127).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../demo/seed';
@@ -20,18 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.close();
   await server?.close();
-});
-
-it('PRIO3: after a reconnect the client pulls the metrics snapshot first, then its invitations, then history', async () => {
-  await Promise.all([client.replications.metrics.awaitInSync(), client.replications.viralEvents.awaitInSync()]);
-  client.offline();
-  requests.length = 0;
-  client.online();
-  await expect.poll(() => requests.includes('pull:viral_events')).toBe(true);
-  const first = (kind: string) => requests.indexOf(kind);
-  expect(first('pull:metrics')).toBeGreaterThanOrEqual(0);
-  expect(first('pull:metrics')).toBeLessThan(first('pull:invitations'));
-  expect(first('pull:invitations')).toBeLessThan(first('pull:viral_events'));
 });
 
 it('LIFE1: writes whose push failed offline, with the replication paused and restarted, still reach the server once', async () => {
