@@ -1,11 +1,17 @@
 import { useEffect } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { isAdmin } from '../shared/roles';
 import { refreshSession, useSession } from './auth/session';
 import { UpdatePrompt } from './pwa/UpdatePrompt';
+import { ReferralTracker } from './screens/attribution/ReferralTracker';
 import { LoginScreen } from './screens/login/LoginScreen';
+import { MarketingScreen } from './screens/marketing/MarketingScreen';
 import { ViralDashboard } from './screens/viral/ViralDashboard';
 import { Header } from './shell/Header';
+import { UserSyncProvider } from './shell/UserSyncContext';
 import { useUserSync } from './sync/userSync';
+
+const HOME = '/dashboard/viral';
 
 function SignedIn() {
   const user = useSession();
@@ -13,14 +19,17 @@ function SignedIn() {
   const sync = useUserSync(user);
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
   if (!sync) return <p className="loading">Opening your data…</p>;
+  const owner = isAdmin(sync.user.role);
   return (
-    <>
+    <UserSyncProvider sync={sync}>
       <Header sync={sync} />
       <Routes>
-        <Route path="/dashboard/viral" element={<ViralDashboard sync={sync} />} />
-        <Route path="*" element={<Navigate to="/dashboard/viral" replace />} />
+        <Route path={HOME} element={<ViralDashboard sync={sync} />} />
+        <Route path="/dashboard/attribution" element={<ReferralTracker />} />
+        <Route path="/admin/marketing" element={owner ? <MarketingScreen /> : <Navigate to={HOME} replace />} />
+        <Route path="*" element={<Navigate to={HOME} replace />} />
       </Routes>
-    </>
+    </UserSyncProvider>
   );
 }
 

@@ -14,8 +14,13 @@ import { installHealth } from './http/health';
 import { installStatic } from './http/static';
 import { installLive, type Live } from './live/socket';
 import type { Logger } from './log';
+import { installSegments } from './segments/routes';
+import { refreshSegments, segmentsSnapshot } from './segments/service';
+import { snapshotIds } from '../shared/analytics/snapshots';
 import { installSync } from './sync/routes';
 import { MetricsPublisher } from './viral/metricsPublisher';
+import { startAnalyticsJobs } from './viral/jobs';
+import { recomputeConnectors } from './viral/connectors';
 import { installViral } from './viral/routes';
 
 export interface AppDeps {
@@ -43,12 +48,19 @@ export function createApp({ config, db, log }: AppDeps): PlusOneApp {
   const live = installLive(httpServer, db);
   const metrics = new MetricsPublisher(db, config.METRICS_COALESCE_MS, (docs) => live.metricsUpdated(docs), log);
 
+  const stopJobs = startAnalyticsJobs(db, metrics, log);
+
   installHealth(app, db);
   app.use('/api', express.json({ limit: '2mb' }));
   app.use('/api', sessionMiddleware(db));
   installAuth(app, { db, sessionDays: config.SESSION_DAYS, secureCookies: config.SECURE_COOKIES });
   installSync(app, { db, live, metrics });
-  installViral(app, db);
+  installViral(app, db, metrics);
+  installSegments(app, { db, onChange: () => metrics.markDirty() });
+  metrics.addSource(async (source, now) => {
+    await refreshSegments(source, now);
+    return { id: snapshotIds.segments, kind: 'segments', data: await segmentsSnapshot(source) };
+  });
   app.use('/api', notFound);
   installStatic(app, config.STATIC_DIR);
   app.use(notFound);
@@ -62,13 +74,17 @@ export function createApp({ config, db, log }: AppDeps): PlusOneApp {
     // Snapshots exist before the first client asks, even on a database with no writes yet.
     listen: async (port, host) => {
       // Not fatal: on a database that is not ready, /readyz must still be able to say so.
-      await metrics.refresh().catch((err) => log.warn({ err }, 'first metrics refresh failed'));
+      await db
+        .transaction((tx) => recomputeConnectors(tx, new Date()))
+        .then(() => metrics.refresh())
+        .catch((err) => log.warn({ err }, 'first metrics refresh failed'));
       return new Promise<number>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
       });
     },
     async close() {
+      stopJobs();
       metrics.stop();
       await metrics.settle();
       await new Promise<void>((resolve) => live.io.close(() => resolve()));

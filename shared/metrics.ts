@@ -1,10 +1,11 @@
 /**
  * Metrics snapshots: server-computed, pull-only documents the client caches so coordinators
- * and owners read the last figures offline. `GET /api/viral/coefficient` answers the same shape
- * as a snapshot's K fields.
+ * and owners read the last figures offline. `GET /api/viral/coefficient` answers the K fields
+ * of a platform snapshot in the shape DESIGN §8 fixes.
  */
 import { z } from 'zod';
 import { KStatus } from './viral';
+import { MetricsKind, snapshotIds } from './analytics/snapshots';
 
 export const CoefficientSnapshot = z.object({
   k: z.number().nonnegative(),
@@ -17,17 +18,20 @@ export const CoefficientSnapshot = z.object({
 });
 export type CoefficientSnapshot = z.infer<typeof CoefficientSnapshot>;
 
+/**
+ * A metrics snapshot as clients pull and cache it: an envelope around one kind of analytics
+ * (shared/analytics/snapshots.ts holds the kinds and their data).
+ */
 export const MetricsDoc = z.object({
-  /** `platform:<windowDays>` */
-  id: z.string().max(64),
-  ...CoefficientSnapshot.shape,
-  invitesPerInviter: z.number().nonnegative(),
-  acceptanceRate: z.number().min(0).max(1),
+  id: z.string().max(80),
+  kind: MetricsKind,
+  computedAt: z.string(),
+  data: z.record(z.string(), z.unknown()),
   rev: z.number().int().nonnegative(),
   _deleted: z.boolean(),
 });
 export type MetricsDoc = z.infer<typeof MetricsDoc>;
 
 export function platformMetricsId(windowDays: number): string {
-  return `platform:${windowDays}`;
+  return snapshotIds.platform(windowDays);
 }

@@ -4,10 +4,12 @@
  * at module level, never inside a component: React StrictMode mounts twice, and RxDB's free
  * tier allows 13 open collections in a page. We open five.
  */
-import { createRxDatabase, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
+import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import {
   invitationSchema,
+  metricsMigrationStrategies,
   metricsSchema,
   outboxSchema,
   refusalSchema,
@@ -18,6 +20,9 @@ import {
   type OutboxEvent,
   type Refusal,
 } from './schemas';
+
+// A schema of a higher version migrates the documents stored under the older one (metrics: 0 → 1).
+addRxPlugin(RxDBMigrationSchemaPlugin);
 
 export interface Collections {
   invitations: RxCollection<LocalInvitation>;
@@ -53,7 +58,7 @@ export function openDatabase(userId: string, options: OpenOptions = {}): Promise
       });
       await created.addCollections({
         invitations: { schema: invitationSchema },
-        metrics: { schema: metricsSchema },
+        metrics: { schema: metricsSchema, migrationStrategies: metricsMigrationStrategies },
         refusals: { schema: refusalSchema },
         outbox: { schema: outboxSchema },
         viral_events: { schema: viralEventSchema },

@@ -4,7 +4,8 @@
  */
 import type { RxJsonSchema } from 'rxdb';
 import { channels, invitationStatuses, relationships, type InvitationDoc } from '../../shared/invitation';
-import type { MetricsDoc } from '../../shared/metrics';
+import { MetricsDoc } from '../../shared/metrics';
+import { metricsKinds } from '../../shared/analytics/snapshots';
 import { ErrorCode } from '../../shared/errors';
 import { clientEventTypes, type ClientEvent, type ViralEventDoc } from '../../shared/events';
 import type { InvitationPushState } from '../../shared/invitation';
@@ -41,25 +42,37 @@ export const invitationSchema: RxJsonSchema<LocalInvitation> = {
   indexes: ['capturedAt'],
 };
 
+/**
+ * Metrics snapshots (version 1): the envelope of shared/metrics.ts `MetricsDoc`, one `kind` of
+ * analytics in `data` (shared/analytics/snapshots.ts reads it). Version 0 held the platform K
+ * as flat fields; those documents are dropped on upgrade and pulled again in the new shape.
+ */
 export const metricsSchema: RxJsonSchema<LocalMetrics> = {
   title: 'metrics',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
-    id: { type: 'string', maxLength: 64 },
-    k: { type: 'number' },
-    invitesPerInviter: { type: 'number' },
-    acceptanceRate: { type: 'number' },
-    inviters: { type: 'number' },
-    sent: { type: 'number' },
-    accepted: { type: 'number' },
-    windowDays: { type: 'number' },
-    status: { type: 'string', enum: ['healthy', 'warning', 'critical'] },
+    id: { type: 'string', maxLength: 80 },
+    kind: { type: 'string', enum: [...metricsKinds] },
     computedAt: { type: 'string' },
+    data: { type: 'object' },
     rev: { type: 'number' },
   },
-  required: ['id', 'k', 'invitesPerInviter', 'acceptanceRate', 'inviters', 'sent', 'accepted', 'windowDays', 'status', 'computedAt', 'rev'],
+  required: ['id', 'kind', 'computedAt', 'data', 'rev'],
+};
+
+/**
+ * 0 → 1: keeps a document that already has the envelope's shape (a new server's answer stored
+ * by the old client) and drops every other one (the flat K figures of version 0).
+ */
+export function migrateMetricsToV1(old: Record<string, unknown>): LocalMetrics | null {
+  const envelope = MetricsDoc.omit({ _deleted: true }).safeParse(old);
+  return envelope.success ? envelope.data : null;
+}
+
+export const metricsMigrationStrategies = {
+  1: (old: Record<string, unknown>) => migrateMetricsToV1(old),
 };
 
 /** A write the server refused: kept beside the document until the user retries or discards. */

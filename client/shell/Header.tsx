@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router';
-import { canInvite } from '../../shared/roles';
+import { Link, NavLink, useNavigate } from 'react-router';
+import { canInvite, isAdmin } from '../../shared/roles';
 import { signOut } from '../auth/session';
 import { InviteForm } from '../invitations/InviteForm';
 import { stopUserSync, useSyncStatus, type UserSync } from '../sync/userSync';
@@ -24,6 +24,13 @@ export function Header({ sync }: { sync: UserSync }) {
         <Link to="/dashboard/viral" className="brand">
           PlusOne
         </Link>
+        <nav className="main-nav" aria-label="Main">
+          <NavLink to="/dashboard/viral" end>
+            Dashboard
+          </NavLink>
+          <NavLink to="/dashboard/attribution">Referrals</NavLink>
+          {isAdmin(user.role) && <NavLink to="/admin/marketing">Marketing</NavLink>}
+        </nav>
         <SyncIndicator status={status} />
         <div className="actions">
           {canInvite(user.role) && (

@@ -1,140 +1,104 @@
 /**
- * Demo data: the accounts of DESIGN §8 and a small platform around them (a few hundred
- * suppliers and couples, invitations over 90 days with a heavy-tailed number per inviter, the
- * Ritz coordinator among the busiest). Invitations go in through `insertInvitations`, the same
- * SQL as a push, so every figure on the screens comes from the same code paths as real data.
- * Deterministic for a given seed.
+ * Demo data: the accounts of DESIGN §8 and a realistic platform around them over the last 90
+ * days (planned in plan.ts: heavy-tailed inviters, channels, template variants, referral chains,
+ * bookings, a few super-connectors, the Ritz a gold one). Rows go in through the same SQL as
+ * real data: invitations through `insertInvitations`, so the analytics trigger counts them and
+ * attributes every accepted invitation to a couple's account, as it does for a push. Every
+ * figure on the screens comes from these rows. Deterministic for a seed (relative to `now`).
  */
-import { v7 as uuidv7 } from 'uuid';
-import { channels, type Channel, type InvitationStatus, type Relationship } from '../../shared/invitation';
-import { createRng, type Rng } from '../../shared/random';
-import type { Role } from '../../shared/roles';
 import { hashPassword } from '../auth/passwords';
 import type { Db, Queryable } from '../db/db';
-import { insertInvitations, type NewInvitation } from '../sync/invitations';
+import { insertInvitations } from '../sync/invitations';
+import { recomputeConnectors } from '../viral/connectors';
+import { compactCounters } from '../viral/kCounters';
+import { DEFAULT_SUPPLIERS, planDemo, type DemoPlan } from './plan';
 
+export { DEMO_ACCOUNTS, DEFAULT_SUPPLIERS } from './plan';
 export const DEMO_PASSWORD = 'plusone-demo';
+export const DEFAULT_SEED = 20261125;
 
-export const DEMO_ACCOUNTS: { id: string; email: string; name: string; role: Role; org: string | null; note: string }[] = [
-  { id: 'u-ritz', email: 'ritz@demo.plusone', name: 'Rita Castell', role: 'supplier', org: 'org-ritz', note: 'venue coordinator at The Ritz, a super-connector' },
-  { id: 'u-photo', email: 'photo@demo.plusone', name: 'Pablo Ortiz', role: 'supplier', org: 'org-lumen', note: 'wedding photographer' },
-  { id: 'u-couple', email: 'couple@demo.plusone', name: 'Sam & Alex', role: 'couple', org: null, note: 'a couple planning their wedding' },
-  { id: 'u-coordinator', email: 'coordinator@demo.plusone', name: 'Chloe Marsh', role: 'coordinator', org: 'org-ritz', note: 'events coordinator, reads referral stats' },
-  { id: 'u-owner', email: 'owner@demo.plusone', name: 'Olivia Park', role: 'owner', org: null, note: 'platform owner (admin)' },
-];
-
-const FIRST = ['Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Noah', 'Mia', 'Leo', 'Grace', 'Arthur', 'Freya', 'Oscar', 'Lily', 'Harry', 'Ella', 'Jack', 'Sofia', 'Theo', 'Ivy', 'Finn'];
-const LAST = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Wright', 'Walker', 'Evans', 'Thomas', 'Roberts', 'Khan', 'Green', 'Hall', 'Wood', 'Clarke', 'Hughes'];
-const BUSINESS = ['Venue', 'Photography', 'Florals', 'Catering', 'Bridal', 'Music', 'Cakes', 'Planning', 'Films', 'Stationery'];
-const OPEN_STATUSES: InvitationStatus[] = ['sent', 'delivered', 'opened', 'opened', 'declined'];
-const RELATIONSHIPS: Relationship[] = ['past_client', 'past_client', 'past_client', 'fellow_supplier', 'friend_family', 'other'];
+/** Invitations per insert statement. */
+const BATCH = 500;
 
 export async function hasUsers(db: Queryable): Promise<boolean> {
   const rows = await db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM users) AS any');
   return rows[0]?.any ?? false;
 }
 
-interface Person {
-  id: string;
-  orgId: string | null;
-}
-
-function recipient(rng: Rng, n: number) {
-  const first = rng.pick(FIRST);
-  const last = rng.pick(LAST);
-  return { name: `${first} ${last}`, email: `${first}.${last}.${n}@guests.example`.toLowerCase() };
-}
-
-function invitationsFor(rng: Rng, inviter: Person, count: number, acceptRate: number, now: number, counter: { n: number }): NewInvitation[] {
-  const out: NewInvitation[] = [];
-  for (let i = 0; i < count; i++) {
-    const ageDays = rng.next() * 90;
-    const createdAt = new Date(now - ageDays * 86_400_000);
-    const accepted = ageDays > 0.5 && rng.chance(acceptRate);
-    const status: InvitationStatus = accepted ? 'accepted' : ageDays < 0.5 ? 'queued' : rng.pick(OPEN_STATUSES);
-    const who = recipient(rng, counter.n++);
-    const channel: Channel = rng.chance(0.7) ? 'email' : rng.pick(channels);
-    out.push({
-      id: uuidv7({ msecs: createdAt.getTime() }),
-      inviterId: inviter.id,
-      orgId: inviter.orgId,
-      recipientEmail: who.email,
-      recipientName: who.name,
-      relationship: rng.pick(RELATIONSHIPS),
-      channel,
-      status,
-      message: '',
-      capturedAt: createdAt.toISOString(),
-      deviceId: `demo-${inviter.id}`,
-      writeId: uuidv7({ msecs: createdAt.getTime() }),
-      deleted: false,
-      createdAt,
-      countedAt: createdAt,
-      timeSource: 'device',
-    });
-  }
-  return out;
-}
-
-/** Heavy tail: most inviters send a handful, a few send dozens. */
-function paretoCount(rng: Rng, min: number, alpha: number, cap: number): number {
-  return Math.min(cap, Math.floor(min / Math.pow(1 - rng.next(), 1 / alpha)));
+export interface SeedOptions {
+  /** Suppliers besides the demo accounts (`npm run seed -- --scale N`); DEFAULT_SUPPLIERS when not given. */
+  suppliers?: number;
+  /** Or a fraction of the default size (tests and benchmarks want small platforms). */
+  scale?: number;
+  seed?: number;
+  now?: Date;
+  /** Progress lines for a person watching a large seed. */
+  onProgress?: (line: string) => void;
 }
 
 export interface SeedSummary {
   suppliers: number;
   couples: number;
   invitations: number;
+  accepted: number;
+  /** Couples attributed to a referrer (by the trigger). */
+  referred: number;
+  bookings: number;
+  bookedCents: number;
 }
 
-export async function seedDemo(db: Db, { scale = 1, seed = 20261125 }: { scale?: number; seed?: number }): Promise<SeedSummary> {
-  const rng = createRng(seed);
-  const now = Date.now();
-  const supplierCount = Math.round(200 * scale);
-  const coupleCount = Math.round(150 * scale);
+export function suppliersFor({ suppliers, scale }: Pick<SeedOptions, 'suppliers' | 'scale'>): number {
+  return suppliers ?? Math.round(DEFAULT_SUPPLIERS * (scale ?? 1));
+}
+
+async function writePlan(tx: Queryable, plan: DemoPlan, progress: (line: string) => void): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await tx.query(`INSERT INTO organisations (id, name) SELECT * FROM json_to_recordset($1::json) AS o(id text, name text)`, [
+    JSON.stringify(plan.orgs),
+  ]);
+  await tx.query(
+    `INSERT INTO users (id, email, name, role, org_id, password_hash, created_at)
+     SELECT u.id, u.email, u.name, u.role, u.org, u.hash, u.created_at
+       FROM json_to_recordset($1::json) AS u(id text, email text, name text, role text, org text, hash text, created_at timestamptz)`,
+    [
+      JSON.stringify(
+        plan.users.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, org: u.orgId, hash: u.demoAccount ? passwordHash : null, created_at: u.createdAt })),
+      ),
+    ],
+  );
+  // In the order they happened, as pushes would have brought them: each accepted invitation
+  // finds its couple's account already there, and the counters grow day by day.
+  const every = Math.max(BATCH, Math.ceil(plan.invitations.length / 10 / BATCH) * BATCH);
+  for (let i = 0; i < plan.invitations.length; i += BATCH) {
+    await insertInvitations(tx, plan.invitations.slice(i, i + BATCH));
+    const done = Math.min(i + BATCH, plan.invitations.length);
+    if (done % every === 0 || done === plan.invitations.length) progress(`invitations ${done.toLocaleString('en-US')} / ${plan.invitations.length.toLocaleString('en-US')}`);
+  }
+  await tx.query(
+    `INSERT INTO bookings (id, couple_id, supplier_id, amount_cents, booked_at, created_at)
+     SELECT b.id, b.couple_id, b.supplier_id, b.amount_cents, b.booked_at, b.booked_at
+       FROM json_to_recordset($1::json) AS b(id uuid, couple_id text, supplier_id text, amount_cents bigint, booked_at timestamptz)`,
+    [JSON.stringify(plan.bookings.map((b) => ({ id: b.id, couple_id: b.coupleId, supplier_id: b.supplierId, amount_cents: b.amountCents, booked_at: b.bookedAt })))],
+  );
+  // Tiers as the super-connector job would store them.
+  await recomputeConnectors(tx, plan.now);
+}
 
-  const orgs: { id: string; name: string }[] = [
-    { id: 'org-ritz', name: 'The Ritz London' },
-    { id: 'org-lumen', name: 'Lumen Photography' },
-  ];
-  const users: { id: string; email: string; name: string; role: Role; org: string | null; hash: string | null }[] =
-    DEMO_ACCOUNTS.map((a) => ({ ...a, hash: passwordHash }));
-  for (let i = 0; i < supplierCount; i++) {
-    const orgId = `org-s${i}`;
-    orgs.push({ id: orgId, name: `${rng.pick(LAST)} ${rng.pick(BUSINESS)}` });
-    const n = `${rng.pick(FIRST)} ${rng.pick(LAST)}`;
-    users.push({ id: `u-s${i}`, email: `supplier${i}@suppliers.example`, name: n, role: 'supplier', org: orgId, hash: null });
-  }
-  for (let i = 0; i < coupleCount; i++) {
-    const n = `${rng.pick(FIRST)} & ${rng.pick(FIRST)}`;
-    users.push({ id: `u-c${i}`, email: `couple${i}@couples.example`, name: n, role: 'couple', org: null, hash: null });
-  }
-
-  const counter = { n: 0 };
-  const invitations: NewInvitation[] = [
-    ...invitationsFor(rng, { id: 'u-ritz', orgId: 'org-ritz' }, 80, 0.8, now, counter),
-    ...invitationsFor(rng, { id: 'u-photo', orgId: 'org-lumen' }, 14, 0.4, now, counter),
-    ...invitationsFor(rng, { id: 'u-couple', orgId: null }, 3, 0.34, now, counter),
-  ];
-  for (let i = 0; i < supplierCount; i++) {
-    invitations.push(...invitationsFor(rng, { id: `u-s${i}`, orgId: `org-s${i}` }, paretoCount(rng, 3, 1.6, 60), 0.47, now, counter));
-  }
-  for (let i = 0; i < coupleCount; i += 3) {
-    invitations.push(...invitationsFor(rng, { id: `u-c${i}`, orgId: null }, rng.int(1, 3), 0.35, now, counter));
-  }
-
-  await db.transaction(async (tx) => {
-    await tx.query(`INSERT INTO organisations (id, name) SELECT * FROM json_to_recordset($1::json) AS o(id text, name text)`, [
-      JSON.stringify(orgs),
-    ]);
-    await tx.query(
-      `INSERT INTO users (id, email, name, role, org_id, password_hash)
-       SELECT u.id, u.email, u.name, u.role, u.org, u.hash
-         FROM json_to_recordset($1::json) AS u(id text, email text, name text, role text, org text, hash text)`,
-      [JSON.stringify(users)],
-    );
-    for (let i = 0; i < invitations.length; i += 500) await insertInvitations(tx, invitations.slice(i, i + 500));
-  });
-  return { suppliers: supplierCount + 2, couples: coupleCount + 1, invitations: invitations.length };
+export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedSummary> {
+  const progress = options.onProgress ?? (() => undefined);
+  const plan = planDemo({ suppliers: suppliersFor(options), seed: options.seed ?? DEFAULT_SEED, now: options.now ?? new Date() });
+  progress(`planned ${plan.users.length.toLocaleString('en-US')} users, ${plan.invitations.length.toLocaleString('en-US')} invitations, ${plan.bookings.length.toLocaleString('en-US')} bookings`);
+  await db.transaction((tx) => writePlan(tx, plan, progress));
+  // The deltas the trigger appended, folded into the counters (the compaction job's work).
+  await compactCounters(db);
+  const [referred] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE referred_by IS NOT NULL`);
+  return {
+    suppliers: plan.users.filter((u) => u.role === 'supplier').length,
+    couples: plan.users.filter((u) => u.role === 'couple').length,
+    invitations: plan.invitations.length,
+    accepted: plan.invitations.filter((i) => i.status === 'accepted').length,
+    referred: referred?.n ?? 0,
+    bookings: plan.bookings.length,
+    bookedCents: plan.bookings.reduce((s, b) => s + b.amountCents, 0),
+  };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import type { InvitationDoc } from '../../shared/invitation';
+import { readSnapshot } from '../../shared/analytics/snapshots';
 import { MetricsDoc } from '../../shared/metrics';
 import type { ChangeEvent } from '../../shared/sync/socket';
 import { SESSION_COOKIE } from '../auth/sessions';
@@ -24,13 +25,13 @@ describe('live changes', () => {
     const [ownerSocket, photoSocket] = await Promise.all([owner.socket(), photo.socket()]);
     const before = (await owner.get('/api/viral/coefficient?windowDays=30')).body;
     const fresh = (e: ChangeEvent<MetricsDoc>) =>
-      e.documents.some((d) => d.id === 'platform:30' && d.sent === before.sent + 1);
+      e.documents.some((d) => d.id === 'platform:30' && readSnapshot('platform', d)?.sent === before.sent + 1);
     const events = Promise.all([nextEvent(ownerSocket, 'metrics:updated', fresh), nextEvent(photoSocket, 'metrics:updated', fresh)]);
 
     await ritz.push('invitations', [{ newDocumentState: newInvitation('u-ritz') }]);
 
     const [ownerEvent] = await events;
-    const doc = MetricsDoc.parse(ownerEvent.documents.find((d) => d.id === 'platform:30'));
+    const doc = readSnapshot('platform', MetricsDoc.parse(ownerEvent.documents.find((d) => d.id === 'platform:30')))!;
     expect(doc).toMatchObject({ windowDays: 30, inviters: before.inviters, accepted: before.accepted, sent: before.sent + 1 });
     expect(doc.k).toBeCloseTo(before.accepted / before.inviters, 12);
   });

@@ -10,6 +10,7 @@ import type { ViralEventDoc } from '../../shared/events';
 import type { InvitationDoc } from '../../shared/invitation';
 import type { MetricsDoc } from '../../shared/metrics';
 import { invitationScope, isAdmin, type SessionUser } from '../../shared/roles';
+import type { PublishedDoc } from '../viral/metricsPublisher';
 import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/sync/socket';
 import { tokenFromCookieHeader, userForToken } from '../auth/sessions';
 import type { Db } from '../db/db';
@@ -66,8 +67,14 @@ export function installLive(httpServer: HttpServer, db: Db) {
       }
       for (const [room, documents] of byRoom) io.to(room).emit('viral_event:created', { documents });
     },
-    metricsUpdated(docs: MetricsDoc[]): void {
-      io.to(rooms.signedIn).emit('metrics:updated', { documents: docs });
+    /** Each snapshot only to its audience: everyone signed in, the owner's dashboard, or one user. */
+    metricsUpdated(published: PublishedDoc[]): void {
+      const byRoom = new Map<string, MetricsDoc[]>();
+      for (const { doc, audience } of published) {
+        const room = audience === 'all' ? rooms.signedIn : audience === 'owner' ? rooms.dashboard : rooms.user(audience.replace(/^user:/, ''));
+        byRoom.set(room, [...(byRoom.get(room) ?? []), doc]);
+      }
+      for (const [room, documents] of byRoom) io.to(room).emit('metrics:updated', { documents });
     },
   };
 }

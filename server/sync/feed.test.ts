@@ -72,12 +72,18 @@ describe.each(engines)('change feed on %s', (engine) => {
     'PULL2: a row committed late is never skipped (a naive rev > checkpoint read, or the pull without its guard, would skip it)',
     async () => {
       const client = await reader('u-race');
+      await reader('u-race-friend');
       const { db, url } = server.testDb;
+      // Two writers (the reader's own invitation, and one a friend sends to the reader), so they
+      // share no per-inviter row and neither waits for the other.
       const a = row('u-race', 'org-u-race');
-      const b = row('u-race', 'org-u-race');
+      const b = { ...row('u-race-friend', 'org-u-race-friend'), recipientEmail: 'u-race@test.plusone' };
       const revOf = async (id: string) => (await db.query<{ rev: number }>('SELECT rev FROM invitations WHERE id = $1', [id]))[0]?.rev;
       const naive = (after: number) =>
-        db.query<{ id: string; rev: number }>("SELECT id, rev FROM invitations WHERE inviter_id = 'u-race' AND rev > $1 ORDER BY rev", [after]);
+        db.query<{ id: string; rev: number }>(
+          "SELECT id, rev FROM invitations WHERE (inviter_id = 'u-race' OR recipient_email = 'u-race@test.plusone') AND rev > $1 ORDER BY rev",
+          [after],
+        );
 
       // Transaction A, on its own connection, writes first (lower rev) and stays open.
       const other = openPostgres(url!, 1);

@@ -95,6 +95,10 @@ export interface NewInvitation extends InvitationContent {
   createdAt?: Date;
   countedAt: Date;
   timeSource: 'device' | 'server';
+  /** Template variant; 'control' when not given. */
+  variant?: string;
+  /** When an accepted row was accepted (demo history); the server stamps now() when not given. */
+  acceptedAt?: Date;
 }
 
 /** Inserts rows with fresh revs (used by push and by the demo data, so both go one way). */
@@ -103,15 +107,15 @@ export async function insertInvitations(tx: Queryable, rows: NewInvitation[]): P
   return tx.query<InvitationRow>(
     `INSERT INTO invitations (id, inviter_id, org_id, recipient_email, recipient_name, relationship, channel,
         status, message, captured_at, device_id, write_id, deleted, created_at, updated_at, counted_at, time_source,
-        rev, txid)
+        variant, accepted_at, rev, txid)
      SELECT r.id, r.inviter_id, r.org_id, r.recipient_email, r.recipient_name, r.relationship, r.channel,
         r.status, r.message, r.captured_at, r.device_id, r.write_id, r.deleted,
         coalesce(r.created_at, now()), coalesce(r.created_at, now()), r.counted_at, r.time_source,
-        nextval('plusone_rev'), plusone_txid()
+        coalesce(r.variant, 'control'), r.accepted_at, nextval('plusone_rev'), plusone_txid()
        FROM json_to_recordset($1::json) AS r(id uuid, inviter_id text, org_id text, recipient_email text,
         recipient_name text, relationship text, channel text, status text, message text,
         captured_at timestamptz, device_id text, write_id uuid, deleted boolean, created_at timestamptz,
-        counted_at timestamptz, time_source text)
+        counted_at timestamptz, time_source text, variant text, accepted_at timestamptz)
      RETURNING ${COLUMNS}`,
     [
       JSON.stringify(
@@ -132,6 +136,8 @@ export async function insertInvitations(tx: Queryable, rows: NewInvitation[]): P
           created_at: r.createdAt?.toISOString() ?? null,
           counted_at: r.countedAt.toISOString(),
           time_source: r.timeSource,
+          variant: r.variant ?? null,
+          accepted_at: r.acceptedAt?.toISOString() ?? null,
         })),
       ),
     ],

@@ -20,6 +20,8 @@ import { commitDelay } from '../faults';
 import { HttpError, parse } from '../http/errors';
 import type { Live } from '../live/socket';
 import { pullMetrics, type MetricsPublisher } from '../viral/metricsPublisher';
+import { updateConnectors } from '../viral/connectors';
+import type { InvitationDoc } from '../../shared/invitation';
 import { pullEvents, pushEvents } from './events';
 import { pullInvitations, pushInvitations, readInvitations } from './invitations';
 
@@ -27,6 +29,9 @@ async function accountCreatedAt(db: Db, userId: string): Promise<Date> {
   const rows = await db.query<{ created_at: Date }>('SELECT created_at FROM users WHERE id = $1', [userId]);
   return rows[0]?.created_at ?? new Date(0);
 }
+
+/** Whose own figures a write may change: the inviters, and the people the invitations are for. */
+const touched = (docs: readonly InvitationDoc[]) => ({ userIds: docs.map((d) => d.inviterId), emails: docs.map((d) => d.recipientEmail) });
 
 export interface SyncDeps {
   db: Db;
@@ -60,7 +65,10 @@ export function installSync(app: Express, deps: SyncDeps): void {
     const body = parse(PullRequest, req.body);
     const pulls = {
       invitations: () => pullInvitations(deps.db, user, body.checkpoint, body.batchSize),
-      metrics: () => pullMetrics(deps.db, body.checkpoint, body.batchSize),
+      metrics: async () => {
+        await deps.metrics.ensureUser(user.id);
+        return pullMetrics(deps.db, user, body.checkpoint, body.batchSize);
+      },
       viral_events: () => pullEvents(deps.db, user, body.checkpoint, body.batchSize),
     } as const;
     res.json(await pulls[collection]());
@@ -77,15 +85,17 @@ export function installSync(app: Express, deps: SyncDeps): void {
       const body = parse(EventPushRequest, req.body);
       const author = { ...user, createdAt: await accountCreatedAt(deps.db, user.id) };
       const outcome = await deps.db.transaction(async (tx) => {
-        const pushed = await pushEvents(tx, author, body.rows.map((r) => r.newDocumentState), new Date());
+        const now = new Date();
+        const pushed = await pushEvents(tx, author, body.rows.map((r) => r.newDocumentState), now);
         const moved = await readInvitations(tx, pushed.movedInvitations);
+        const tiers = await updateConnectors(tx, moved.map((m) => m.inviterId), now);
         await commitDelay();
-        return { ...pushed, moved };
+        return { ...pushed, events: [...pushed.events, ...tiers], moved };
       });
       deps.live.eventsCreated(outcome.events);
       if (outcome.moved.length > 0) {
         deps.live.invitationsChanged(outcome.moved);
-        deps.metrics.markDirty();
+        deps.metrics.markDirty(touched(outcome.moved));
       }
       res.json({ results: outcome.results });
       return;
@@ -94,14 +104,16 @@ export function installSync(app: Express, deps: SyncDeps): void {
     const body = parse(InvitationPushRequest, req.body);
     const author = { ...user, createdAt: await accountCreatedAt(deps.db, user.id) };
     const outcome = await deps.db.transaction(async (tx) => {
-      const pushed = await pushInvitations(tx, author, body.rows, new Date());
+      const now = new Date();
+      const pushed = await pushInvitations(tx, author, body.rows, now);
+      const tiers = await updateConnectors(tx, pushed.changed.length > 0 ? [user.id] : [], now);
       await commitDelay();
-      return pushed;
+      return { ...pushed, events: [...pushed.events, ...tiers] };
     });
     if (outcome.events.length > 0) deps.live.eventsCreated(outcome.events);
     if (outcome.changed.length > 0) {
       deps.live.invitationsChanged(outcome.changed);
-      deps.metrics.markDirty();
+      deps.metrics.markDirty(touched(outcome.changed));
     }
     res.json({ results: outcome.results });
   });

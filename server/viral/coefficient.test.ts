@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSnapshot } from '../../shared/analytics/snapshots';
 import { CoefficientSnapshot, type MetricsDoc } from '../../shared/metrics';
 import { kStatus } from '../../shared/viral';
 import { addUser, pullAll, TEST_PASSWORD } from '../test/fixtures';
@@ -12,10 +13,11 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-/** K over the window (by the time each invitation counts at), written independently of the server's query. */
+/** K over the window of whole UTC days ending today (by the time each invitation counts at), from the raw rows. */
 async function kBySql(windowDays: number) {
   const [row] = await server.testDb.db.query<{ accepted: number; inviters: number; invited: number }>(
-    `WITH w AS (SELECT * FROM invitations WHERE NOT deleted AND counted_at >= now() - $1 * interval '1 day')
+    `WITH w AS (SELECT * FROM invitations WHERE NOT deleted
+                 AND (counted_at AT TIME ZONE 'UTC')::date > (now() AT TIME ZONE 'UTC')::date - $1::int)
      SELECT (SELECT count(*) FROM w WHERE status = 'accepted')::int AS accepted,
             (SELECT count(*) FROM (SELECT DISTINCT inviter_id FROM w) d)::int AS inviters,
             (SELECT count(*) FROM w)::int AS invited`,
@@ -62,17 +64,22 @@ describe('GET /api/viral/coefficient', () => {
 });
 
 describe('metrics snapshots (pull-only)', () => {
-  it('one snapshot per window, with the figures GET answers, rewritten only when a write changed them', async () => {
+  it('one platform snapshot per window, with the figures GET answers, rewritten only when a write changed them', async () => {
     await server.plusone.metrics.settle(); // a refresh scheduled by an earlier push
     await server.plusone.metrics.refresh();
     const { documents, checkpoint } = await pullAll<MetricsDoc>(ritz, 'metrics');
-    const byWindow = new Map(documents.map((d) => [d.windowDays, d]));
+    const platform = documents.filter((d) => d.kind === 'platform').map((d) => readSnapshot('platform', d)!);
+    const byWindow = new Map(platform.map((d) => [d.windowDays, d]));
     expect([...byWindow.keys()].sort((a, b) => a - b)).toEqual([7, 30, 90]);
     for (const [windowDays, doc] of byWindow) {
       const live = (await coefficient(ritz, `?windowDays=${windowDays}`)).body;
-      expect(doc).toMatchObject({ id: `platform:${windowDays}`, k: live.k, inviters: live.inviters, sent: live.sent, accepted: live.accepted, _deleted: false });
+      expect(doc).toMatchObject({ k: live.k, inviters: live.inviters, sent: live.sent, accepted: live.accepted });
       expect(doc.invitesPerInviter * doc.acceptanceRate).toBeCloseTo(doc.k, 12);
+      expect(doc.kLow).toBeLessThanOrEqual(doc.k);
+      expect(doc.kHigh).toBeGreaterThanOrEqual(doc.k);
     }
+    // A supplier sees the platform and their own snapshot, never the owner's.
+    expect(documents.map((d) => d.id).sort()).toEqual(['platform:30', 'platform:7', 'platform:90', 'user:u-ritz']);
 
     expect(await server.plusone.metrics.refresh()).toEqual([]);
     expect((await pullAll(ritz, 'metrics', checkpoint)).documents).toEqual([]);
@@ -81,7 +88,7 @@ describe('metrics snapshots (pull-only)', () => {
     await ritz.push('invitations', [{ newDocumentState: newInvitation('u-ritz') }]);
     await server.plusone.metrics.settle();
     const pulled = await pullAll<MetricsDoc>(ritz, 'metrics', checkpoint);
-    expect(pulled.documents.map((d) => [d.id, d.sent]).sort()).toEqual(
+    expect(pulled.documents.filter((d) => d.kind === 'platform').map((d) => [d.id, readSnapshot('platform', d)!.sent]).sort()).toEqual(
       [7, 30, 90].map((w) => [`platform:${w}`, byWindow.get(w)!.sent + 1]).sort(),
     );
   });

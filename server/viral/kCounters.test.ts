@@ -6,7 +6,8 @@ import { addDays, windowEnding, type DayWindow } from '../../shared/viral';
 import type { Db } from '../db/db';
 import { engines, freshDb, type TestDb } from '../test/databases';
 import { addUser } from '../test/fixtures';
-import { readBreakdown, readWindow, type Dimension } from './kCounters';
+import { compactCounters, readBreakdown, readWindow, type Dimension } from './kCounters';
+import { openPostgres } from '../db/postgres';
 import { checkDrift, rebuildCounters } from './kRebuild';
 
 /** Seed: `SEED=123 npx vitest run server/viral/kCounters.test.ts` replays a run. */
@@ -70,7 +71,10 @@ describe.each(engines)('K counters on %s', (engine) => {
     const ids: string[] = [];
     const ops = engine === 'pglite' ? 250 : 400;
     try {
-      for (let op = 0; op < ops; op++) await randomWrite(t.db, rng, ids);
+      for (let op = 0; op < ops; op++) {
+        await randomWrite(t.db, rng, ids);
+        if (rng.chance(0.05)) await compactCounters(t.db);
+      }
       for (let check = 0; check < 40; check++) {
         const w = windowEnding(addDays(TODAY, -rng.int(0, 40)), rng.int(1, 90));
         const dim = rng.pick(['all', 'actor', 'channel', 'variant'] as const);
@@ -88,6 +92,43 @@ describe.each(engines)('K counters on %s', (engine) => {
     } catch (err) {
       throw new Error(`rerun with SEED=${seed}: ${String(err)}`, { cause: err });
     }
+  });
+
+  it.skipIf(engine !== 'postgres')('writers of different inviters never wait for each other, nor for a compaction: no shared counter row', async () => {
+    const other = openPostgres(t.url!, 1);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let written!: () => void;
+    const aWritten = new Promise<void>((r) => (written = r));
+    const insert = (db: Pick<Db, 'query'>, inviter: string) =>
+      db.query(
+        `INSERT INTO invitations (id, inviter_id, recipient_email, relationship, channel, status, captured_at, device_id, write_id, counted_at, rev, txid)
+         VALUES ($1, $2, 'same@x.test', 'past_client', 'email', 'accepted', now(), 'd', $1, now(), nextval('plusone_rev'), plusone_txid())`,
+        [uuidv7(), inviter],
+      );
+    // A writes today's counters and stays open; B (another inviter, same day, same channel and
+    // variant) and a compaction must finish meanwhile. Were they queued on a row A holds, this
+    // test would never get past B.
+    const txA = other.transaction(async (tx) => {
+      await insert(tx, 'inv-1');
+      written();
+      await gate;
+    });
+    try {
+      await Promise.race([aWritten, txA]);
+      await t.db.transaction((tx) => insert(tx, 'inv-2'));
+      await compactCounters(t.db);
+    } finally {
+      release();
+      await txA;
+      await other.close();
+    }
+    const today = windowEnding(new Date().toISOString().slice(0, 10), 1);
+    const counted = await readWindow(t.db, 'all', '', today);
+    const raw = await bruteForce(t.db, 'all', '', today);
+    expect(raw.inviters).toBe(2);
+    expect({ accepted: counted.accepted, inviters: counted.inviters }).toEqual({ accepted: raw.accepted, inviters: 2 });
+    expect((await checkDrift(t.db)).total).toBe(0);
   });
 
   it('the drift check reports a counter that no longer matches the rows, and a rebuild repairs it', async () => {

@@ -1,7 +1,8 @@
 /**
  * Reading K from the incremental counters of migration 004, for any window of whole days (at
  * most 90) and any breakdown. A read touches at most 90 rows of k_daily and 90 of k_reach per
- * dimension value, whatever the number of invitations: that is what keeps it under a
+ * dimension value, plus the deltas appended since the last compaction (about a second's worth),
+ * whatever the number of invitations: that is what keeps it under a
  * millisecond at 10M invitations (npm run bench -- analytics). The counts are exact: the drift
  * check (kRebuild.ts) recomputes them from the raw rows.
  */
@@ -21,13 +22,20 @@ const STATUS_SUMS = `coalesce(sum(queued), 0)::int AS queued, coalesce(sum(sent)
   coalesce(sum(accepted), 0)::int AS accepted, coalesce(sum(declined), 0)::int AS declined,
   coalesce(sum(cancelled), 0)::int AS cancelled`;
 
+/** Main rows and the deltas not yet folded in (migration 004: writers only append). */
+const DAILY = (where: string) => `SELECT * FROM k_daily WHERE ${where} UNION ALL SELECT * FROM k_daily_delta WHERE ${where}`;
+/** Inviters first active in the window, from the main rows and the pending deltas ($a: the window's first day). */
+const REACH = (where: string, a: string, b: string) =>
+  `SELECT val, n FROM k_reach WHERE ${where} AND start_day = ${a}::date AND day BETWEEN ${a}::date AND ${b}::date
+   UNION ALL
+   SELECT val, n FROM k_reach_delta WHERE ${where} AND day BETWEEN ${a}::date AND ${b}::date AND day - ${a}::date < gap`;
+
 /** Counts over a window for one dimension value ('all' has the value ''). */
 export async function readWindow(db: Queryable, dim: Dimension, val: string, w: DayWindow): Promise<WindowCounts> {
   const [row] = await db.query<WindowCounts>(
     `SELECT $2::text AS val, ${STATUS_SUMS},
-            (SELECT coalesce(sum(n), 0)::int FROM k_reach
-              WHERE dim = $1 AND val = $2 AND start_day = $3::date AND day BETWEEN $3::date AND $4::date) AS inviters
-       FROM k_daily WHERE dim = $1 AND val = $2 AND day BETWEEN $3::date AND $4::date`,
+            (SELECT coalesce(sum(n), 0)::int FROM (${REACH('dim = $1 AND val = $2', '$3', '$4')}) r) AS inviters
+       FROM (${DAILY('dim = $1 AND val = $2 AND day BETWEEN $3::date AND $4::date')}) d`,
     [dim, val, w.start, w.end],
   );
   return row!;
@@ -36,9 +44,8 @@ export async function readWindow(db: Queryable, dim: Dimension, val: string, w: 
 /** Counts over a window for every value of a dimension that has invitations in it. */
 export async function readBreakdown(db: Queryable, dim: Dimension, w: DayWindow): Promise<WindowCounts[]> {
   return db.query<WindowCounts>(
-    `WITH d AS (SELECT val, ${STATUS_SUMS} FROM k_daily WHERE dim = $1 AND day BETWEEN $2::date AND $3::date GROUP BY val),
-          r AS (SELECT val, sum(n)::int AS inviters FROM k_reach
-                 WHERE dim = $1 AND start_day = $2::date AND day BETWEEN $2::date AND $3::date GROUP BY val)
+    `WITH d AS (SELECT val, ${STATUS_SUMS} FROM (${DAILY('dim = $1 AND day BETWEEN $2::date AND $3::date')}) x GROUP BY val),
+          r AS (SELECT val, sum(n)::int AS inviters FROM (${REACH('dim = $1', '$2', '$3')}) x GROUP BY val)
      SELECT d.*, coalesce(r.inviters, 0) AS inviters FROM d LEFT JOIN r USING (val)
       WHERE d.queued + d.sent + d.delivered + d.opened + d.accepted + d.declined + d.cancelled > 0
       ORDER BY d.val`,
@@ -49,10 +56,19 @@ export async function readBreakdown(db: Queryable, dim: Dimension, w: DayWindow)
 /** Cycle-time histogram (whole days from invitation to acceptance) of a window's invitations. */
 export async function readCycleHistogram(db: Queryable, w: DayWindow): Promise<{ value: number; n: number }[]> {
   return db.query<{ value: number; n: number }>(
-    `SELECT days AS value, sum(n)::int AS n FROM k_cycle
-      WHERE dim = 'all' AND val = '' AND day BETWEEN $1::date AND $2::date GROUP BY days HAVING sum(n) > 0`,
+    `SELECT days AS value, sum(n)::int AS n
+       FROM (SELECT days, n FROM k_cycle WHERE dim = 'all' AND val = '' AND day BETWEEN $1::date AND $2::date
+             UNION ALL
+             SELECT days, n FROM k_cycle_delta WHERE dim = 'all' AND val = '' AND day BETWEEN $1::date AND $2::date) c
+      GROUP BY days HAVING sum(n) > 0`,
     [w.start, w.end],
   );
+}
+
+/** Folds pending deltas into the main counters (one process at a time); returns the rows touched. */
+export async function compactCounters(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ moved: number }>('SELECT k_compact() AS moved');
+  return row?.moved ?? 0;
 }
 
 export const invitedOf = (c: StatusCounts): number => funnel(c).invited;

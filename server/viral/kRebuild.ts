@@ -3,7 +3,8 @@
  * the connector tables must hold, derived in set-based SQL from invitations and users alone
  * (migration 004 explains the counters). `checkDrift` compares them with the live counters and
  * reports any difference (the nightly and on-demand check); `rebuildCounters` replaces the
- * counters with them (after a bulk load with the trigger off, or to repair a drift).
+ * counters with them (after a bulk load with the trigger off, or to repair a drift). The live
+ * side of a comparison adds the main tables and the deltas not yet compacted.
  */
 import type { Queryable } from '../db/db';
 
@@ -28,8 +29,11 @@ export const counterTables = {
              count(*) FILTER (WHERE status = 'accepted')::int, count(*) FILTER (WHERE status = 'declined')::int,
              count(*) FILTER (WHERE status = 'cancelled')::int
         FROM dimmed GROUP BY dim, val, day`,
-    live: `SELECT dim, val, day, queued, sent, delivered, opened, accepted, declined, cancelled FROM k_daily
-            WHERE queued <> 0 OR sent <> 0 OR delivered <> 0 OR opened <> 0 OR accepted <> 0 OR declined <> 0 OR cancelled <> 0`,
+    live: `SELECT dim, val, day, sum(queued)::int, sum(sent)::int, sum(delivered)::int, sum(opened)::int, sum(accepted)::int,
+                  sum(declined)::int, sum(cancelled)::int
+             FROM (SELECT * FROM k_daily UNION ALL SELECT * FROM k_daily_delta) d GROUP BY dim, val, day
+           HAVING sum(queued) <> 0 OR sum(sent) <> 0 OR sum(delivered) <> 0 OR sum(opened) <> 0 OR sum(accepted) <> 0
+               OR sum(declined) <> 0 OR sum(cancelled) <> 0`,
   },
   k_inviter_days: {
     columns: 'dim, val, inviter_id, day, n',
@@ -49,7 +53,11 @@ export const counterTables = {
       SELECT dim, val, day - i AS start_day, day, sum(n)::int
         FROM grouped CROSS JOIN LATERAL generate_series(0, gap - 1) AS i
        GROUP BY dim, val, day - i, day`,
-    live: 'SELECT dim, val, start_day, day, n FROM k_reach WHERE n <> 0',
+    live: `SELECT dim, val, start_day, day, sum(n)::int
+             FROM (SELECT dim, val, start_day, day, n FROM k_reach
+                   UNION ALL
+                   SELECT dim, val, day - i, day, n FROM k_reach_delta CROSS JOIN LATERAL generate_series(0, gap - 1) AS i) r
+            GROUP BY dim, val, start_day, day HAVING sum(n) <> 0`,
   },
   k_cycle: {
     columns: 'dim, val, day, days, n',
@@ -57,7 +65,8 @@ export const counterTables = {
       SELECT dim, val, day, floor(extract(epoch FROM accepted_at - counted_at) / 86400)::int AS days, count(*)::int
         FROM dimmed WHERE status = 'accepted' AND accepted_at IS NOT NULL
        GROUP BY 1, 2, 3, 4`,
-    live: 'SELECT dim, val, day, days, n FROM k_cycle WHERE n <> 0',
+    live: `SELECT dim, val, day, days, sum(n)::int FROM (SELECT * FROM k_cycle UNION ALL SELECT * FROM k_cycle_delta) c
+            GROUP BY dim, val, day, days HAVING sum(n) <> 0`,
   },
   connector_links: {
     columns: 'supplier_id, recipient_email, relationship, status',
@@ -107,7 +116,8 @@ export async function checkDrift(db: Queryable, now = new Date()): Promise<Drift
 
 /** Replaces every counter with its recomputation (run in a transaction). */
 export async function rebuildCounters(tx: Queryable): Promise<void> {
-  await tx.query('TRUNCATE k_daily, k_inviter_days, k_reach, k_cycle, connector_links, connector_mix');
+  await tx.query(`TRUNCATE k_daily, k_daily_delta, k_inviter_days, k_reach, k_reach_delta, k_cycle, k_cycle_delta,
+    connector_links, connector_mix`);
   for (const [table, q] of Object.entries(counterTables)) {
     await tx.query(`INSERT INTO ${table} (${q.columns}) ${q.expected}`);
   }

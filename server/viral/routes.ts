@@ -1,10 +1,22 @@
+/**
+ * Analytics over HTTP. `GET /api/viral/coefficient` answers DESIGN §8's shape from the
+ * counters (any of the selectable windows); `GET /api/viral/k` answers any window of up to 90
+ * days ending on any day, for the platform or one breakdown value; the owner can run the drift
+ * check and the super-connector recompute on demand (both also run on a schedule, jobs.ts).
+ */
 import express, { type Express } from 'express';
 import { z } from 'zod';
-import { DEFAULT_WINDOW_DAYS, windowChoices } from '../../shared/viral';
+import { kInterval } from '../../shared/analytics/intervals';
+import { ErrorCode } from '../../shared/errors';
+import { isAdmin } from '../../shared/roles';
+import { DEFAULT_WINDOW_DAYS, kStatus, MAX_WINDOW_DAYS, utcDay, viralCoefficient, windowChoices, windowEnding } from '../../shared/viral';
 import { requireUser } from '../auth/routes';
 import type { Db } from '../db/db';
-import { parse } from '../http/errors';
-import { readKCounts, toCoefficientSnapshot, toPlatformMetrics } from './coefficient';
+import { HttpError, parse } from '../http/errors';
+import { recomputeConnectors } from './connectors';
+import { dimensions, invitedOf, readWindow } from './kCounters';
+import { checkDrift } from './kRebuild';
+import type { MetricsPublisher } from './metricsPublisher';
 
 const CoefficientQuery = z.strictObject({
   windowDays: z.coerce
@@ -14,13 +26,56 @@ const CoefficientQuery = z.strictObject({
     .default(DEFAULT_WINDOW_DAYS),
 });
 
-export function installViral(app: Express, db: Db): void {
+const KQuery = z.strictObject({
+  windowDays: z.coerce.number().int().min(1).max(MAX_WINDOW_DAYS).default(DEFAULT_WINDOW_DAYS),
+  end: z.iso.date().optional(),
+  dim: z.enum(dimensions).default('all'),
+  val: z.string().max(40).default(''),
+});
+
+function requireOwner(req: express.Request) {
+  const user = requireUser(req);
+  if (!isAdmin(user.role)) throw new HttpError(ErrorCode.FORBIDDEN, 'only the platform owner may do this');
+  return user;
+}
+
+export function installViral(app: Express, db: Db, metrics: MetricsPublisher): void {
   const router = express.Router();
   router.get('/coefficient', async (req, res) => {
     requireUser(req);
     const { windowDays } = parse(CoefficientQuery, req.query);
-    const metrics = toPlatformMetrics(windowDays, await readKCounts(db, windowDays), new Date());
-    res.json(toCoefficientSnapshot(metrics));
+    const now = new Date();
+    const c = await readWindow(db, 'all', '', windowEnding(utcDay(now), windowDays));
+    const sent = invitedOf(c);
+    const { k } = viralCoefficient({ invited: sent, accepted: c.accepted, inviters: c.inviters });
+    res.json({ k, inviters: c.inviters, sent, accepted: c.accepted, windowDays, status: kStatus(k), computedAt: now.toISOString() });
+  });
+
+  router.get('/k', async (req, res) => {
+    requireUser(req);
+    const q = parse(KQuery, req.query);
+    const w = windowEnding(q.end ?? utcDay(new Date()), q.windowDays);
+    const c = await readWindow(db, q.dim, q.dim === 'all' ? '' : q.val, w);
+    const invited = invitedOf(c);
+    const parts = viralCoefficient({ invited, accepted: c.accepted, inviters: c.inviters });
+    // Privacy (DESIGN §6): a slice over fewer than 5 inviters gives no figures.
+    if (q.dim !== 'all' && c.inviters < 5) {
+      res.json({ ...w, dim: q.dim, val: q.val, suppressed: true });
+      return;
+    }
+    res.json({ ...w, dim: q.dim, val: q.val, suppressed: false, inviters: c.inviters, invited, accepted: c.accepted, ...parts, interval: kInterval(c.accepted, c.inviters), status: kStatus(parts.k) });
+  });
+
+  router.get('/drift', async (req, res) => {
+    requireOwner(req);
+    res.json(await checkDrift(db));
+  });
+
+  router.post('/connectors/recompute', async (req, res) => {
+    requireOwner(req);
+    const { scored, changed, events } = await db.transaction((tx) => recomputeConnectors(tx, new Date()));
+    metrics.markDirty({ userIds: events.map((e) => e.inviterId!).filter(Boolean) });
+    res.json({ scored, changed });
   });
   app.use('/api/viral', router);
 }

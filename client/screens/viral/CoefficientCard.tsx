@@ -1,43 +1,64 @@
+import type { PlatformData } from '../../../shared/analytics/snapshots';
 import { K_HEALTHY } from '../../../shared/viral';
-import type { LocalMetrics } from '../../db/schemas';
+import { AsOfNote } from './AsOfNote';
+import { formatCount, formatInterval, formatK, formatPercent, statusWord } from './format';
+import { NoFigures } from './NoFigures';
+import type { SnapshotState } from './useSnapshot';
 
-const statusWord = { healthy: 'Healthy', warning: 'Warning', critical: 'Critical' } as const;
-
-export function CoefficientCard({ metrics }: { metrics: LocalMetrics | null }) {
-  if (!metrics) {
+/**
+ * The platform's viral coefficient K for the chosen window, coloured by health, with what it
+ * is made of (invitations per inviter × acceptance rate), how sure it is, and how fresh.
+ */
+export function CoefficientCard({ snapshot, windowDays, owner }: { snapshot: SnapshotState<'platform'>; windowDays: number; owner: boolean }) {
+  if (snapshot.status !== 'ready') {
     return (
-      <section className="card k-card" aria-busy="true">
-        <h2>Viral coefficient</h2>
-        <p className="muted">Loading the latest figures…</p>
+      <section className="card k-card" aria-labelledby="k-title">
+        <h2 id="k-title">Viral coefficient (last {windowDays} days)</h2>
+        <NoFigures loading={snapshot.status === 'loading'} />
       </section>
     );
   }
-  const asOf = new Date(metrics.computedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const d: PlatformData = snapshot.data;
   return (
-    <section className={`card k-card k-${metrics.status}`}>
-      <h2>Viral coefficient (last {metrics.windowDays} days)</h2>
+    <section className={`card k-card k-${d.status}`} aria-labelledby="k-title" data-status={d.status}>
+      <h2 id="k-title">Viral coefficient (last {d.windowDays} days)</h2>
       <p className="k-value">
-        <span data-testid="viral-coefficient">{metrics.k.toFixed(2)}</span>
-        <span className="k-status">{statusWord[metrics.status]}</span>
+        <span data-testid="viral-coefficient">{formatK(d.k)}</span>
+        <span className="k-status" data-testid="k-status">
+          {statusWord[d.status]}
+        </span>
+        <span className="muted">target {K_HEALTHY.toFixed(1)}</span>
+      </p>
+      <p className="k-parts" data-testid="k-parts">
+        {d.invitesPerInviter.toFixed(2)} invitations per inviter × {formatPercent(d.acceptanceRate)} accepted
       </p>
       <p className="muted">
-        Target {K_HEALTHY.toFixed(1)} · {metrics.invitesPerInviter.toFixed(2)} invitations per inviter × {(metrics.acceptanceRate * 100).toFixed(1)}% accepted
+        Each person who invites brings in about {formatK(d.k)} new people; above {K_HEALTHY.toFixed(1)} the network grows by itself.
       </p>
       <dl className="figures">
         <div>
-          <dt>Invitations sent</dt>
-          <dd data-testid="invitations-sent">{metrics.sent}</dd>
-        </div>
-        <div>
-          <dt>Accepted</dt>
-          <dd data-testid="invitations-accepted">{metrics.accepted}</dd>
+          <dt>95% interval</dt>
+          <dd data-testid="k-interval">{formatInterval(d.kLow, d.kHigh)}</dd>
         </div>
         <div>
           <dt>Inviters</dt>
-          <dd data-testid="inviters">{metrics.inviters}</dd>
+          <dd data-testid="inviters">{formatCount(d.inviters)}</dd>
+        </div>
+        <div>
+          <dt>Invitations sent</dt>
+          <dd data-testid="invitations-sent">{formatCount(d.sent)}</dd>
+        </div>
+        <div>
+          <dt>Accepted</dt>
+          <dd data-testid="invitations-accepted">{formatCount(d.accepted)}</dd>
         </div>
       </dl>
-      <p className="muted as-of">As of {asOf}</p>
+      {owner && d.excludedAsFraud > 0 && (
+        <p className="muted" data-testid="excluded-as-fraud">
+          {formatCount(d.excludedAsFraud)} acceptances left out of K as suspected fraud.
+        </p>
+      )}
+      <AsOfNote computedAt={snapshot.computedAt} />
     </section>
   );
 }

@@ -1,36 +1,44 @@
+/**
+ * `/dashboard/viral`, every signed-in user's home: the platform's K for a window with its
+ * trend, funnel and breakdowns; a supplier's own super-connector standing; the owner's
+ * leaderboard; and, for those who may invite, their invitations. Everything reads the cached
+ * snapshots, so it all shows offline.
+ */
 import { useState } from 'react';
-import { map } from 'rxjs';
-import { platformMetricsId } from '../../../shared/metrics';
-import { canInvite } from '../../../shared/roles';
+import { snapshotIds } from '../../../shared/analytics/snapshots';
+import { canInvite, isAdmin } from '../../../shared/roles';
 import { DEFAULT_WINDOW_DAYS, windowChoices } from '../../../shared/viral';
-import type { LocalMetrics } from '../../db/schemas';
-import { useObservable } from '../../db/useQuery';
 import { ForYouList } from '../../invitations/ForYouList';
 import { InvitationList } from '../../invitations/InvitationList';
 import { InviteForm } from '../../invitations/InviteForm';
 import type { UserSync } from '../../sync/userSync';
 import { CoefficientCard } from './CoefficientCard';
+import { ConnectorLeaderboard } from './ConnectorLeaderboard';
+import { ConnectorStanding } from './ConnectorStanding';
+import { PlatformFigures } from './PlatformFigures';
+import { useSnapshot } from './useSnapshot';
 
 export function ViralDashboard({ sync }: { sync: UserSync }) {
   const [windowDays, setWindowDays] = useState<number>(DEFAULT_WINDOW_DAYS);
   const [inviting, setInviting] = useState(false);
-  const metrics = useObservable<LocalMetrics | null>(
-    () => sync.db.metrics.findOne(platformMetricsId(windowDays)).$.pipe(map((d) => (d ? (d.toJSON() as LocalMetrics) : null))),
-    [sync, windowDays],
-    null,
-  );
-  const mayInvite = canInvite(sync.user.role);
+  const platform = useSnapshot('platform', snapshotIds.platform(windowDays));
+  const { user } = sync;
+  const mayInvite = canInvite(user.role);
+  const owner = isAdmin(user.role);
 
   return (
     <main className="dashboard">
+      <h1 className="visually-hidden">Viral growth</h1>
+      {user.role === 'supplier' && <ConnectorStanding userId={user.id} />}
       <div className="window-choice" role="group" aria-label="Window">
+        <span className="muted">Show the last</span>
         {windowChoices.map((d) => (
           <button key={d} type="button" aria-pressed={d === windowDays} onClick={() => setWindowDays(d)}>
             {d} days
           </button>
         ))}
       </div>
-      <CoefficientCard metrics={metrics} />
+      <CoefficientCard snapshot={platform} windowDays={windowDays} owner={owner} />
       <ForYouList sync={sync} />
       {mayInvite && (
         <section className="card">
@@ -50,6 +58,8 @@ export function ViralDashboard({ sync }: { sync: UserSync }) {
           <InvitationList sync={sync} />
         </section>
       )}
+      {platform.status === 'ready' && <PlatformFigures data={platform.data} />}
+      {owner && <ConnectorLeaderboard />}
     </main>
   );
 }

@@ -14,8 +14,15 @@
 --   k_reach(start_day = a, day = d) holds that count for every a in (d − 90, d], so a window of
 --   up to 90 days reads at most 90 rows, whatever the number of invitations or inviters.
 --   A new active day d (previous p, next q) adds 1 to (a, d) for a in (p, d], and moves q's
---   rows for a in (p, d] down by one (q's previous day is now d): at most 2 × 90 small rows,
---   and only on an inviter's first invitation of a day.
+--   rows for a in (p, d] down by one (q's previous day is now d). A writer records that as at
+--   most three delta rows (day, gap, ±1) per dimension, only on an inviter's first invitation
+--   of a day; the compaction spreads them over the window starts.
+--
+-- No hot rows: the trigger never updates a shared counter row (every writer of a day would
+-- queue on it, like a global counter). It appends delta rows (k_daily_delta, k_reach_delta,
+-- k_cycle_delta) that `k_compact()` folds into the main tables about once a second, and reads
+-- add both. The per-inviter rows (k_inviter_days) are updated in place under a lock per inviter,
+-- so two transactions of one inviter see each other's active days.
 --
 -- Windows are whole UTC days, at most 90 (MAX_WINDOW_DAYS in shared/viral.ts). Dimensions: the
 -- whole platform ('all', ''), the inviter's role ('actor'), the channel and the template variant.
@@ -76,6 +83,20 @@ CREATE TABLE k_reach (
   PRIMARY KEY (dim, val, start_day, day)
 );
 
+-- Appended by writers, folded into the main tables by k_compact(); reads add both.
+CREATE TABLE k_daily_delta (LIKE k_daily);
+CREATE INDEX k_daily_delta_day ON k_daily_delta (dim, val, day);
+-- One row per change of an active day's gap to the previous one (gap capped at 90): it counts
+-- for the window starts a in (day − gap, day].
+CREATE TABLE k_reach_delta (
+  dim text NOT NULL,
+  val text NOT NULL,
+  day date NOT NULL,
+  gap int NOT NULL CHECK (gap BETWEEN 1 AND 90),
+  n int NOT NULL
+);
+CREATE INDEX k_reach_delta_day ON k_reach_delta (dim, val, day);
+
 -- Accepted invitations by their day and whole days from creation to acceptance (cycle time).
 CREATE TABLE k_cycle (
   dim text NOT NULL,
@@ -85,6 +106,7 @@ CREATE TABLE k_cycle (
   n int NOT NULL,
   PRIMARY KEY (dim, val, day, days)
 );
+CREATE TABLE k_cycle_delta (LIKE k_cycle);
 
 -- Super-connectors: a supplier's couple connections (distinct recipients, not fellow
 -- suppliers), each at the state of its best invitation, counted by relationship × status; the
@@ -119,13 +141,9 @@ CREATE FUNCTION plusone_day(ts timestamptz) RETURNS date
 
 -- Adds `sign` to k_reach(a, d) for a in (prev, d] ∩ (d − 90, d]; prev NULL means no earlier day.
 CREATE FUNCTION k_reach_add(p_dim text, p_val text, p_day date, p_prev date, p_sign int) RETURNS void
-  LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO k_reach AS r (dim, val, start_day, day, n)
-  SELECT p_dim, p_val, p_day - i, p_day, p_sign
-    FROM generate_series(0, least(coalesce(p_day - p_prev, 90), 90) - 1) AS i
-  ON CONFLICT (dim, val, start_day, day) DO UPDATE SET n = r.n + EXCLUDED.n;
-END $$;
+  LANGUAGE sql AS $$
+  INSERT INTO k_reach_delta (dim, val, day, gap, n) VALUES (p_dim, p_val, p_day, least(coalesce(p_day - p_prev, 90), 90), p_sign)
+$$;
 
 -- An inviter's day became active (sign 1) or stopped being active (sign -1).
 CREATE FUNCTION k_link_day(p_dim text, p_val text, p_inviter text, p_day date, p_sign int) RETURNS void
@@ -151,20 +169,17 @@ DECLARE
   d record;
   cnt int;
 BEGIN
+  -- One inviter's transactions take turns on their active days (each sees the other's days).
+  IF p_with_inviter THEN PERFORM pg_advisory_xact_lock(7474004, hashtext(p_inviter)); END IF;
   FOR d IN SELECT * FROM (VALUES ('all', ''), ('actor', p_role), ('channel', p_channel), ('variant', p_variant)) AS v (dim, val) LOOP
-    INSERT INTO k_daily AS k (dim, val, day, queued, sent, delivered, opened, accepted, declined, cancelled)
+    INSERT INTO k_daily_delta (dim, val, day, queued, sent, delivered, opened, accepted, declined, cancelled)
     VALUES (d.dim, d.val, p_day,
             CASE WHEN p_status = 'queued' THEN p_sign ELSE 0 END, CASE WHEN p_status = 'sent' THEN p_sign ELSE 0 END,
             CASE WHEN p_status = 'delivered' THEN p_sign ELSE 0 END, CASE WHEN p_status = 'opened' THEN p_sign ELSE 0 END,
             CASE WHEN p_status = 'accepted' THEN p_sign ELSE 0 END, CASE WHEN p_status = 'declined' THEN p_sign ELSE 0 END,
-            CASE WHEN p_status = 'cancelled' THEN p_sign ELSE 0 END)
-    ON CONFLICT (dim, val, day) DO UPDATE SET
-      queued = k.queued + EXCLUDED.queued, sent = k.sent + EXCLUDED.sent, delivered = k.delivered + EXCLUDED.delivered,
-      opened = k.opened + EXCLUDED.opened, accepted = k.accepted + EXCLUDED.accepted,
-      declined = k.declined + EXCLUDED.declined, cancelled = k.cancelled + EXCLUDED.cancelled;
+            CASE WHEN p_status = 'cancelled' THEN p_sign ELSE 0 END);
     IF p_status = 'accepted' AND p_cycle_days IS NOT NULL THEN
-      INSERT INTO k_cycle AS c (dim, val, day, days, n) VALUES (d.dim, d.val, p_day, p_cycle_days, p_sign)
-      ON CONFLICT (dim, val, day, days) DO UPDATE SET n = c.n + EXCLUDED.n;
+      INSERT INTO k_cycle_delta (dim, val, day, days, n) VALUES (d.dim, d.val, p_day, p_cycle_days, p_sign);
     END IF;
     IF p_with_inviter THEN
       INSERT INTO k_inviter_days AS i (dim, val, inviter_id, day, n) VALUES (d.dim, d.val, p_inviter, p_day, p_sign)
@@ -270,3 +285,37 @@ BEGIN
 END $$;
 CREATE TRIGGER invitations_analytics AFTER INSERT OR UPDATE ON invitations
   FOR EACH ROW EXECUTE FUNCTION invitations_analytics();
+
+-- Folds the appended deltas into the main counter tables, in one transaction, one process at a
+-- time (others skip). Rows appended by transactions still in flight stay for the next run.
+CREATE FUNCTION k_compact() RETURNS int
+  LANGUAGE plpgsql AS $$
+DECLARE
+  moved int := 0;
+  touched int;
+BEGIN
+  IF NOT pg_try_advisory_xact_lock(7474003) THEN RETURN 0; END IF;
+  WITH d AS (DELETE FROM k_daily_delta RETURNING *)
+  INSERT INTO k_daily AS k (dim, val, day, queued, sent, delivered, opened, accepted, declined, cancelled)
+  SELECT dim, val, day, sum(queued), sum(sent), sum(delivered), sum(opened), sum(accepted), sum(declined), sum(cancelled)
+    FROM d GROUP BY dim, val, day
+  ON CONFLICT (dim, val, day) DO UPDATE SET
+    queued = k.queued + EXCLUDED.queued, sent = k.sent + EXCLUDED.sent, delivered = k.delivered + EXCLUDED.delivered,
+    opened = k.opened + EXCLUDED.opened, accepted = k.accepted + EXCLUDED.accepted,
+    declined = k.declined + EXCLUDED.declined, cancelled = k.cancelled + EXCLUDED.cancelled;
+  GET DIAGNOSTICS touched = ROW_COUNT;
+  moved := moved + touched;
+  WITH d AS (DELETE FROM k_reach_delta RETURNING *),
+       g AS (SELECT dim, val, day, gap, sum(n)::int AS n FROM d GROUP BY dim, val, day, gap HAVING sum(n) <> 0)
+  INSERT INTO k_reach AS r (dim, val, start_day, day, n)
+  SELECT dim, val, day - i, day, sum(n) FROM g CROSS JOIN LATERAL generate_series(0, gap - 1) AS i GROUP BY dim, val, day - i, day
+  ON CONFLICT (dim, val, start_day, day) DO UPDATE SET n = r.n + EXCLUDED.n;
+  GET DIAGNOSTICS touched = ROW_COUNT;
+  moved := moved + touched;
+  WITH d AS (DELETE FROM k_cycle_delta RETURNING *)
+  INSERT INTO k_cycle AS c (dim, val, day, days, n)
+  SELECT dim, val, day, days, sum(n) FROM d GROUP BY dim, val, day, days
+  ON CONFLICT (dim, val, day, days) DO UPDATE SET n = c.n + EXCLUDED.n;
+  GET DIAGNOSTICS touched = ROW_COUNT;
+  RETURN moved + touched;
+END $$;

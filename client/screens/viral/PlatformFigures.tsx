@@ -1,0 +1,28 @@
+import type { PlatformData } from '../../../shared/analytics/snapshots';
+import { BreakdownTable } from './BreakdownTable';
+import { FunnelChart } from './FunnelChart';
+import { TrendChart } from './TrendChart';
+
+/** The platform snapshot in detail: K week by week, the invitation funnel, and who brings people in. */
+export function PlatformFigures({ data }: { data: PlatformData }) {
+  const span = `last ${data.windowDays} days`;
+  return (
+    <>
+      <section className="card" aria-labelledby="trend-title">
+        <h2 id="trend-title">K week by week</h2>
+        <TrendChart trend={data.trend} />
+      </section>
+      <section className="card" aria-labelledby="funnel-title">
+        <h2 id="funnel-title">From sent to accepted ({span})</h2>
+        <FunnelChart funnel={data.funnel} cycleDays={data.cycleDays} />
+      </section>
+      <section className="card" aria-labelledby="breakdowns-title">
+        <h2 id="breakdowns-title">Who brings people in ({span})</h2>
+        <BreakdownTable id="actor" title="By who invites" dimension="Inviter" rows={data.breakdowns.actor} />
+        <BreakdownTable id="channel" title="By channel" dimension="Channel" rows={data.breakdowns.channel} />
+        <BreakdownTable id="variant" title="By message variant" dimension="Variant" rows={data.breakdowns.variant} />
+        <p className="muted small">Rows with fewer than 5 inviters are hidden to protect people's privacy.</p>
+      </section>
+    </>
+  );
+}
