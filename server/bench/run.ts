@@ -2,14 +2,17 @@
  * Benchmarks: `npm run bench -- [suite ...]` runs the named suites (all when none is named) and
  * prints one table per suite, after the machine's load and the Node version, so a reader can
  * tell a busy machine from a slow change. Benchmarks report; they never assert timings.
- * A suite is a module exporting `{ name, run(): Promise<Row[]> }`; register it in `suites`.
+ * A suite is a module exporting `{ name, run(): Promise<Row[]> }`; register it in `suites` (and
+ * its command-line options, if any, in `suiteNames`).
  */
 import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { analytics, analyticsOptions } from './analytics';
 import { push } from './push';
 import { sync } from './sync';
 import { formatRows, type Suite } from './table';
 
-const suites: Suite[] = [sync, push];
+const suites: Suite[] = [sync, push, analytics];
 
 function machine(): string {
   const load = loadavg()
@@ -39,7 +42,14 @@ async function main(names: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+/** Suite names, told apart from the suites' own options (`--invitations 1000000`). */
+function suiteNames(args: string[]): string[] {
+  return parseArgs({ args, options: analyticsOptions, allowPositionals: true }).positionals;
+}
+
+Promise.resolve()
+  .then(() => main(suiteNames(process.argv.slice(2))))
+  .catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
