@@ -1,17 +1,19 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { isAdmin } from '../shared/roles';
 import { refreshSession, useSession } from './auth/session';
 import { UpdatePrompt } from './pwa/UpdatePrompt';
-import { ReferralTracker } from './screens/attribution/ReferralTracker';
 import { LoginScreen } from './screens/login/LoginScreen';
-import { MarketingScreen } from './screens/marketing/MarketingScreen';
 import { ViralDashboard } from './screens/viral/ViralDashboard';
 import { Header } from './shell/Header';
 import { UserSyncProvider } from './shell/UserSyncContext';
 import { useUserSync } from './sync/userSync';
 
 const HOME = '/dashboard/viral';
+
+// Screens other than the home load on first visit (precached by the service worker for offline use).
+const ReferralTracker = lazy(() => import('./screens/attribution/ReferralTracker').then((m) => ({ default: m.ReferralTracker })));
+const MarketingScreen = lazy(() => import('./screens/marketing/MarketingScreen').then((m) => ({ default: m.MarketingScreen })));
 
 function SignedIn() {
   const user = useSession();
@@ -23,12 +25,14 @@ function SignedIn() {
   return (
     <UserSyncProvider sync={sync}>
       <Header sync={sync} />
-      <Routes>
-        <Route path={HOME} element={<ViralDashboard sync={sync} />} />
-        <Route path="/dashboard/attribution" element={<ReferralTracker />} />
-        <Route path="/admin/marketing" element={owner ? <MarketingScreen /> : <Navigate to={HOME} replace />} />
-        <Route path="*" element={<Navigate to={HOME} replace />} />
-      </Routes>
+      <Suspense fallback={<p className="loading">Opening…</p>}>
+        <Routes>
+          <Route path={HOME} element={<ViralDashboard sync={sync} />} />
+          <Route path="/dashboard/attribution" element={<ReferralTracker />} />
+          <Route path="/admin/marketing" element={owner ? <MarketingScreen /> : <Navigate to={HOME} replace />} />
+          <Route path="*" element={<Navigate to={HOME} replace />} />
+        </Routes>
+      </Suspense>
     </UserSyncProvider>
   );
 }

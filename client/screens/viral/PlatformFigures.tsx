@@ -1,7 +1,10 @@
 import type { PlatformData } from '../../../shared/analytics/snapshots';
 import { BreakdownTable } from './BreakdownTable';
 import { FunnelChart } from './FunnelChart';
-import { TrendChart } from './TrendChart';
+import { lazy, Suspense } from 'react';
+
+// The chart library loads with the chart, not with the first paint (the service worker precaches it for offline).
+const TrendChart = lazy(() => import('./TrendChart').then((m) => ({ default: m.TrendChart })));
 
 /** The platform snapshot in detail: K week by week, the invitation funnel, and who brings people in. */
 export function PlatformFigures({ data }: { data: PlatformData }) {
@@ -10,7 +13,9 @@ export function PlatformFigures({ data }: { data: PlatformData }) {
     <>
       <section className="card" aria-labelledby="trend-title">
         <h2 id="trend-title">K week by week</h2>
-        <TrendChart trend={data.trend} />
+        <Suspense fallback={<p className="loading">Drawing the chart…</p>}>
+          <TrendChart trend={data.trend} />
+        </Suspense>
       </section>
       <section className="card" aria-labelledby="funnel-title">
         <h2 id="funnel-title">From sent to accepted ({span})</h2>
