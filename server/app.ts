@@ -47,6 +47,7 @@ export function createApp({ config, db, log }: AppDeps): PlusOneApp {
   const httpServer = createServer(app);
   const live = installLive(httpServer, db);
   const metrics = new MetricsPublisher(db, config.METRICS_COALESCE_MS, (docs) => live.metricsUpdated(docs), log);
+  metrics.onEvents = (events) => live.eventsCreated(events);
 
   const stopJobs = startAnalyticsJobs(db, metrics, log);
 

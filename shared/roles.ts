@@ -39,6 +39,8 @@ export const SessionUser = z.object({
   role: Role,
   orgId: z.string().nullable(),
   orgName: z.string().nullable(),
+  /** When the account was made (ISO): bounds the capture times its writes may claim. */
+  createdAt: z.string().optional(),
 });
 export type SessionUser = z.infer<typeof SessionUser>;
 

@@ -31,16 +31,25 @@ interface UserRow {
   role: SessionUser['role'];
   org_id: string | null;
   org_name: string | null;
+  created_at?: Date;
 }
 
 export function toSessionUser(row: UserRow): SessionUser {
-  return { id: row.id, email: row.email, name: row.name, role: row.role, orgId: row.org_id, orgName: row.org_name };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    orgId: row.org_id,
+    orgName: row.org_name,
+    ...(row.created_at ? { createdAt: row.created_at.toISOString() } : {}),
+  };
 }
 
 export async function userForToken(db: Queryable, token: string | undefined): Promise<SessionUser | null> {
   if (!token) return null;
   const rows = await db.query<UserRow>(
-    `SELECT u.id, u.email, u.name, u.role, u.org_id, o.name AS org_name
+    `SELECT u.id, u.email, u.name, u.role, u.org_id, o.name AS org_name, u.created_at
        FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN organisations o ON o.id = u.org_id
       WHERE s.token_hash = $1 AND s.expires_at > now()`,
     [sha256(token)],

@@ -1,20 +1,23 @@
 /**
  * The push benchmark's load generator, in a process of its own so its event loop does not
- * compete with the server's. Reads { base, cookie, rate, seconds, batches } as JSON from argv,
+ * compete with the server's. Reads { base, senders, rate, seconds, batches } as JSON from argv
+ * (each push goes as the next sender in turn),
  * prints { latencies, pacedMs, batchMs } as JSON.
  */
 import { newInvitation } from '../test/server';
 
-const { base, cookie, rate, seconds, batches } = JSON.parse(process.argv[2]!) as {
+const { base, senders, rate, seconds, batches } = JSON.parse(process.argv[2]!) as {
   base: string;
-  cookie: string;
+  senders: { userId: string; cookie: string }[];
   rate: number;
   seconds: number;
   batches: number;
 };
 
+let turn = 0;
 async function send(n: number): Promise<void> {
-  const rows = Array.from({ length: n }, () => ({ newDocumentState: newInvitation('u-ritz'), assumedMasterState: null }));
+  const { userId, cookie } = senders[turn++ % senders.length]!;
+  const rows = Array.from({ length: n }, () => ({ newDocumentState: newInvitation(userId), assumedMasterState: null }));
   const res = await fetch(`${base}/api/sync/invitations/push`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie, 'x-plusone-protocol': '1' },

@@ -105,7 +105,7 @@ export interface EventPushOutcome {
 
 const EVENT_LOCK = 7_474_003;
 
-export async function pushEvents(tx: Queryable, user: SessionUser & { createdAt: Date }, events: ClientEvent[], now: Date): Promise<EventPushOutcome> {
+export async function pushEvents(tx: Queryable, user: Omit<SessionUser, 'createdAt'> & { createdAt: Date }, events: ClientEvent[], now: Date): Promise<EventPushOutcome> {
   const ids = events.map((e) => e.id);
   await lockIds(tx, EVENT_LOCK, ids);
   const known = new Set((await tx.query<{ id: string }>('SELECT id FROM viral_events WHERE id = ANY($1::uuid[])', [ids])).map((r) => r.id));

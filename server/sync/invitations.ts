@@ -182,7 +182,7 @@ const PUSH_LOCK = 7_474_002;
 /** Applies a push batch in one transaction (the caller provides it). */
 export async function pushInvitations(
   tx: Queryable,
-  user: SessionUser & { createdAt: Date },
+  user: Omit<SessionUser, 'createdAt'> & { createdAt: Date },
   rows: InvitationPushRow[],
   now: Date,
 ): Promise<PushOutcome> {

@@ -4,7 +4,7 @@
  */
 import express, { type Express, type Request } from 'express';
 import { ErrorCode } from '../../shared/errors';
-import { canInvite } from '../../shared/roles';
+import { canInvite, type SessionUser } from '../../shared/roles';
 import {
   EventPushRequest,
   InvitationPushRequest,
@@ -20,15 +20,12 @@ import { commitDelay } from '../faults';
 import { HttpError, parse } from '../http/errors';
 import type { Live } from '../live/socket';
 import { pullMetrics, type MetricsPublisher } from '../viral/metricsPublisher';
-import { updateConnectors } from '../viral/connectors';
 import type { InvitationDoc } from '../../shared/invitation';
 import { pullEvents, pushEvents } from './events';
 import { pullInvitations, pushInvitations, readInvitations } from './invitations';
 
-async function accountCreatedAt(db: Db, userId: string): Promise<Date> {
-  const rows = await db.query<{ created_at: Date }>('SELECT created_at FROM users WHERE id = $1', [userId]);
-  return rows[0]?.created_at ?? new Date(0);
-}
+/** The account's creation time comes with the session (no extra query per push). */
+const accountCreatedAt = (user: SessionUser): Date => new Date(user.createdAt ?? 0);
 
 /** Whose own figures a write may change: the inviters, and the people the invitations are for. */
 const touched = (docs: readonly InvitationDoc[]) => ({ userIds: docs.map((d) => d.inviterId), emails: docs.map((d) => d.recipientEmail) });
@@ -83,14 +80,12 @@ export function installSync(app: Express, deps: SyncDeps): void {
     }
     if (collection === 'viral_events') {
       const body = parse(EventPushRequest, req.body);
-      const author = { ...user, createdAt: await accountCreatedAt(deps.db, user.id) };
+      const author = { ...user, createdAt: accountCreatedAt(user) };
       const outcome = await deps.db.transaction(async (tx) => {
-        const now = new Date();
-        const pushed = await pushEvents(tx, author, body.rows.map((r) => r.newDocumentState), now);
+        const pushed = await pushEvents(tx, author, body.rows.map((r) => r.newDocumentState), new Date());
         const moved = await readInvitations(tx, pushed.movedInvitations);
-        const tiers = await updateConnectors(tx, moved.map((m) => m.inviterId), now);
         await commitDelay();
-        return { ...pushed, events: [...pushed.events, ...tiers], moved };
+        return { ...pushed, moved };
       });
       deps.live.eventsCreated(outcome.events);
       if (outcome.moved.length > 0) {
@@ -102,13 +97,11 @@ export function installSync(app: Express, deps: SyncDeps): void {
     }
     if (!canInvite(user.role)) throw new HttpError(ErrorCode.FORBIDDEN, `a ${user.role} cannot create invitations`);
     const body = parse(InvitationPushRequest, req.body);
-    const author = { ...user, createdAt: await accountCreatedAt(deps.db, user.id) };
+    const author = { ...user, createdAt: accountCreatedAt(user) };
     const outcome = await deps.db.transaction(async (tx) => {
-      const now = new Date();
-      const pushed = await pushInvitations(tx, author, body.rows, now);
-      const tiers = await updateConnectors(tx, pushed.changed.length > 0 ? [user.id] : [], now);
+      const pushed = await pushInvitations(tx, author, body.rows, new Date());
       await commitDelay();
-      return { ...pushed, events: [...pushed.events, ...tiers] };
+      return pushed;
     });
     if (outcome.events.length > 0) deps.live.eventsCreated(outcome.events);
     if (outcome.changed.length > 0) {

@@ -46,7 +46,7 @@ export async function pullAll<Doc = any>(
   batchSize = 1000,
 ): Promise<Pulled<Doc>> {
   const documents: Doc[] = [];
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const res = await client.pull(collection, checkpoint, batchSize);
     if (res.status !== 200) throw new Error(`pull ${collection} failed: ${res.status} ${JSON.stringify(res.body)}`);
@@ -54,7 +54,7 @@ export async function pullAll<Doc = any>(
     checkpoint = res.body.checkpoint;
     if (res.body.documents.length === batchSize) continue;
     if (!res.body.held) return { documents, checkpoint };
-    if (Date.now() > deadline) throw new Error(`pull ${collection}: rows still held after 10 s`);
+    if (Date.now() > deadline) throw new Error(`pull ${collection}: rows still held after 30 s`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -61,6 +61,7 @@ describe('super-connectors', () => {
 
     const { checkpoint } = await pullAll<ViralEventDoc>(star, 'viral_events');
     await star.push('invitations', [{ newDocumentState: newInvitation('u-star', { recipientEmail: 'bride@test.plusone' }) }]);
+    await server.plusone.metrics.settle();
     const events = (await pullAll<ViralEventDoc>(star, 'viral_events', checkpoint)).documents.filter((e) => e.type === 'connector.tier_changed');
     expect(events).toEqual([expect.objectContaining({ actorId: 'u-star', data: expect.objectContaining({ from: null, to: 'bronze', connections: 20 }) })]);
     expect((await snapshot(star, 'user', 'user:u-star'))!.connector).toMatchObject({ tier: 'bronze', connections: 20 });
@@ -71,6 +72,7 @@ describe('super-connectors', () => {
     // Another push with no change of tier records no new event.
     const again = (await pullAll<ViralEventDoc>(star, 'viral_events')).checkpoint;
     await star.push('invitations', [{ newDocumentState: newInvitation('u-star', { recipientEmail: 'couple0@x.test' }) }]);
+    await server.plusone.metrics.settle();
     expect((await pullAll<ViralEventDoc>(star, 'viral_events', again)).documents.filter((e) => e.type === 'connector.tier_changed')).toEqual([]);
   });
 });

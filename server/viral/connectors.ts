@@ -2,9 +2,10 @@
  * Super-connector standing, per event and for everyone. The trigger of migration 004 keeps each
  * supplier's connections counted by relationship × status (connector_mix) in the write's own
  * transaction; here the shared formula (shared/analytics/superConnector.ts) turns them into a
- * score and tier. `updateConnectors` runs inside a push's transaction for the suppliers it
- * touched, so a tier change is recorded as a `connector.tier_changed` event atomically with
- * the write that caused it; `recomputeConnectors` rescored everyone (recency decays with time).
+ * score and tier. `updateConnectors` rescored the suppliers recent writes touched (the
+ * metrics publisher runs it seconds after the writes, not inside the push, so a push never
+ * waits on a supplier's row), recording a `connector.tier_changed` event for each tier that
+ * moved; `recomputeConnectors` rescores everyone (recency decays with time).
  */
 import type { InvitationStatus, Relationship } from '../../shared/invitation';
 import { scoreConnector, type ConnectorScore, type ConnectorTier, type LinkMix } from '../../shared/analytics/superConnector';

@@ -2,8 +2,10 @@
  * Keeps the analytics snapshots fresh and pushes them live. A write marks the metrics dirty
  * (with the users it touched); one refresh runs per coalescing period at most (latest wins), so
  * a burst of writes costs one recomputation and one broadcast, and an acceptance reaches every
- * dashboard well within a second. Platform K goes out first; the owner's and the touched users'
- * snapshots follow. A snapshot is rewritten (new rev) only when its data changed, and is served
+ * dashboard well within a second. Platform K goes out on its own; the touched users' own
+ * snapshots and the owner's costlier ones (leaderboard, attribution, segments) at most every
+ * SLOW_COALESCE_MS, after rescoring the touched suppliers (a tier change becomes an event then,
+ * within seconds of the write, without the push waiting for it). A snapshot is rewritten (new rev) only when its data changed, and is served
  * only to its audience ('all', 'owner' or 'user:<id>').
  */
 import type { MetricsKind } from '../../shared/analytics/snapshots';
@@ -17,7 +19,9 @@ import type { Logger } from '../log';
 import { readFeed, type FeedRow } from '../sync/feed';
 import { readAttributionReport, withReferrers } from './attribution';
 import { compactCounters } from './kCounters';
-import { connectorsSnapshot, platformSnapshot, userSnapshot } from './snapshots';
+import { updateConnectors } from './connectors';
+import type { ViralEventDoc } from '../../shared/events';
+import { connectorsSnapshot, platformSnapshot, readTrend, userSnapshot } from './snapshots';
 
 export interface PublishedDoc {
   doc: MetricsDoc;
@@ -67,9 +71,13 @@ export interface DirtyHint {
 /** Extra owner-facing snapshots computed by other modules (segments). */
 export type SnapshotSource = (db: Db, now: Date) => Promise<{ id: string; kind: MetricsKind; data: object } | null>;
 
+/** The owner's snapshots (leaderboard, attribution, segments) cost more and wait this long at least. */
+export const SLOW_COALESCE_MS = 2000;
+
 export class MetricsPublisher {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> = Promise.resolve();
+  private fastTimer: NodeJS.Timeout | null = null;
+  private slowTimer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> = Promise.resolve();
   private users = new Set<string>();
   private emails = new Set<string>();
   private readonly sources: SnapshotSource[] = [];
@@ -79,25 +87,55 @@ export class MetricsPublisher {
     private readonly coalesceMs: number,
     private readonly publish: (docs: PublishedDoc[]) => void,
     private readonly log: Logger,
+    private readonly slowCoalesceMs = Math.max(coalesceMs, SLOW_COALESCE_MS),
   ) {}
+
+  /** Where events this publisher records (tier changes) go live. */
+  onEvents: (events: ViralEventDoc[]) => void = () => {};
 
   addSource(source: SnapshotSource): void {
     this.sources.push(source);
   }
 
-  /** Something the figures depend on changed: refresh soon. */
+  /** Something the figures depend on changed: K soon, the users' and the owner's snapshots a little later. */
   markDirty(hint: DirtyHint = {}): void {
     for (const id of hint.userIds ?? []) this.users.add(id);
     for (const e of hint.emails ?? []) this.emails.add(e.toLowerCase());
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.running.then(async () => void (await this.refresh())).catch((err) => this.log.error({ err }, 'metrics refresh failed'));
+    this.fastTimer ??= setTimeout(() => {
+      this.fastTimer = null;
+      this.enqueue(() => this.refreshFast());
     }, this.coalesceMs);
+    this.slowTimer ??= setTimeout(() => {
+      this.slowTimer = null;
+      this.enqueue(() => this.refreshSlow());
+    }, this.slowCoalesceMs);
+  }
+
+  private enqueue(job: () => Promise<unknown>): void {
+    this.running = this.running.then(job).catch((err) => this.log.error({ err }, 'metrics refresh failed'));
   }
 
   /** Recomputes every snapshot that may have changed now; returns those that did. */
   async refresh(): Promise<MetricsDoc[]> {
+    return [...(await this.refreshFast()), ...(await this.refreshSlow())];
+  }
+
+  /** Platform K, all windows: what every open dashboard waits for. */
+  private async refreshFast(): Promise<MetricsDoc[]> {
+    const now = new Date();
+    const written: PublishedDoc[] = [];
+    const keep = (d: PublishedDoc | null) => d && written.push(d);
+    await compactCounters(this.db);
+    const trend = await readTrend(this.db, now);
+    for (const w of windowChoices) {
+      keep(await upsert(this.db, snapshotIds.platform(w), 'platform', 'all', await platformSnapshot(this.db, w, now, trend), now));
+    }
+    if (written.length > 0) this.publish(written);
+    return written.map((w) => w.doc);
+  }
+
+  /** The touched users' own snapshots (standing, referrals), then the owner's: leaderboard, attribution report, added sources (segments). */
+  private async refreshSlow(): Promise<MetricsDoc[]> {
     const now = new Date();
     const userIds = [...this.users];
     const emails = [...this.emails];
@@ -105,25 +143,20 @@ export class MetricsPublisher {
     this.emails.clear();
     const written: PublishedDoc[] = [];
     const keep = (d: PublishedDoc | null) => d && written.push(d);
-    await compactCounters(this.db);
-
-    for (const w of windowChoices) keep(await upsert(this.db, snapshotIds.platform(w), 'platform', 'all', await platformSnapshot(this.db, w, now), now));
-    if (written.length > 0) this.publish([...written]); // K first: it is what dashboards wait for
-    const sentFirst = written.length;
-
+    const byEmail = emails.length
+      ? (await this.db.query<{ id: string }>('SELECT id FROM users WHERE email = ANY($1::text[])', [emails])).map((r) => r.id)
+      : [];
+    // Super-connector standing of the touched suppliers: a tier change is recorded as an event.
+    const tierEvents = await this.db.transaction((tx) => updateConnectors(tx, userIds, now));
+    if (tierEvents.length > 0) this.onEvents(tierEvents);
+    for (const id of await withReferrers(this.db, [...userIds, ...byEmail])) keep(await this.writeUser(id, now));
     keep(await upsert(this.db, snapshotIds.connectors, 'connectors', 'owner', await connectorsSnapshot(this.db, now), now));
     keep(await upsert(this.db, snapshotIds.attribution, 'attribution', 'owner', await readAttributionReport(this.db), now));
     for (const source of this.sources) {
       const s = await source(this.db, now);
       if (s) keep(await upsert(this.db, s.id, s.kind, 'owner', s.data, now));
     }
-    const byEmail = emails.length
-      ? (await this.db.query<{ id: string }>('SELECT id FROM users WHERE email = ANY($1::text[])', [emails])).map((r) => r.id)
-      : [];
-    for (const id of await withReferrers(this.db, [...userIds, ...byEmail])) {
-      keep(await this.writeUser(id, now));
-    }
-    if (written.length > sentFirst) this.publish(written.slice(sentFirst));
+    if (written.length > 0) this.publish(written);
     return written.map((w) => w.doc);
   }
 
@@ -137,14 +170,24 @@ export class MetricsPublisher {
     if (!row?.exists) await this.writeUser(userId, new Date());
   }
 
-  /** Waits for a scheduled refresh to finish (for shutdown and tests). */
+  /** Runs the scheduled refreshes now and waits for them (for shutdown and tests). */
   async settle(): Promise<void> {
-    while (this.timer) await new Promise((r) => setTimeout(r, this.coalesceMs));
+    if (this.fastTimer) {
+      clearTimeout(this.fastTimer);
+      this.fastTimer = null;
+      this.enqueue(() => this.refreshFast());
+    }
+    if (this.slowTimer) {
+      clearTimeout(this.slowTimer);
+      this.slowTimer = null;
+      this.enqueue(() => this.refreshSlow());
+    }
     await this.running;
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    if (this.fastTimer) clearTimeout(this.fastTimer);
+    if (this.slowTimer) clearTimeout(this.slowTimer);
+    this.fastTimer = this.slowTimer = null;
   }
 }

@@ -49,18 +49,23 @@ async function breakdownSlices(db: Queryable, dim: Exclude<Dimension, 'all'>, w:
   return protectBreakdown(rows, { people: totalInviters }).map((r) => slice(r.val, labels[dim](r.val), r, r.suppressed));
 }
 
-export async function platformSnapshot(db: Queryable, windowDays: number, now: Date): Promise<PlatformData> {
+/** K of each of the last TREND_WEEKS weekly cohorts (the same for every window). */
+export async function readTrend(db: Queryable, now: Date): Promise<KSlice[]> {
+  const trend: KSlice[] = [];
+  for (const week of weeklyCohorts(now, TREND_WEEKS)) {
+    const c = await readWindow(db, 'all', '', week);
+    trend.push(slice(week.start, `Week of ${week.start}`, c, isSuppressed(c.inviters)));
+  }
+  return trend;
+}
+
+export async function platformSnapshot(db: Queryable, windowDays: number, now: Date, trend?: KSlice[]): Promise<PlatformData> {
   const w = windowEnding(utcDay(now), windowDays);
   const all = await readWindow(db, 'all', '', w);
   const invited = invitedOf(all);
   const parts = viralCoefficient({ invited, accepted: all.accepted, inviters: all.inviters });
   const interval = kInterval(all.accepted, all.inviters);
   const f = funnel(all);
-  const trend: KSlice[] = [];
-  for (const week of weeklyCohorts(now, TREND_WEEKS)) {
-    const c = await readWindow(db, 'all', '', week);
-    trend.push(slice(week.start, `Week of ${week.start}`, c, isSuppressed(c.inviters)));
-  }
   return {
     windowDays,
     start: w.start,
@@ -81,7 +86,7 @@ export async function platformSnapshot(db: Queryable, windowDays: number, now: D
       channel: await breakdownSlices(db, 'channel', w, all.inviters),
       variant: await breakdownSlices(db, 'variant', w, all.inviters),
     },
-    trend,
+    trend: trend ?? (await readTrend(db, now)),
     excludedAsFraud: 0,
   };
 }
