@@ -60,7 +60,7 @@ function readOptions() {
   return { invitations, inviters, keep: values.keep ?? false };
 }
 
-const started = performance.now();
+let started = performance.now();
 function say(line: string): void {
   console.log(`  [${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 }
@@ -129,6 +129,7 @@ export const analytics: Suite = {
   ],
   async run(): Promise<Row[]> {
     const opts = readOptions();
+    started = performance.now();
     const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
     const url = new URL(base);
     url.pathname = `/${DB_NAME}`;
@@ -285,8 +286,9 @@ async function measure(db: Db, opts: { invitations: number; inviters: number }):
     }
   }
   await setTrigger(true);
+  const signed = (ms: number) => `${ms < 0 ? '-' : '+'}${fmt(Math.abs(ms))}`;
   const extra = (on: number[], off: number[]) =>
-    `extra +${fmt(percentile(on, 50) - percentile(off, 50))} ms p50, +${fmt(percentile(on, 99) - percentile(off, 99))} ms p99`;
+    `extra ${signed(percentile(on, 50) - percentile(off, 50))} ms p50, ${signed(percentile(on, 99) - percentile(off, 99))} ms p99`;
   rows.push(latencyRow('insert one invitation, trigger on (counters kept)', writes.insertOn, extra(writes.insertOn, writes.insertOff)));
   rows.push(latencyRow('insert one invitation, trigger off', writes.insertOff));
   rows.push(latencyRow('accept one invitation, trigger on (counters kept)', writes.acceptOn, extra(writes.acceptOn, writes.acceptOff)));

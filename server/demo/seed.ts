@@ -47,7 +47,7 @@ export interface SeedSummary {
   bookedCents: number;
 }
 
-export function suppliersFor({ suppliers, scale }: Pick<SeedOptions, 'suppliers' | 'scale'>): number {
+function suppliersFor({ suppliers, scale }: Pick<SeedOptions, 'suppliers' | 'scale'>): number {
   return suppliers ?? Math.round(DEFAULT_SUPPLIERS * (scale ?? 1));
 }
 
