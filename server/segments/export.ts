@@ -5,29 +5,14 @@
  * small segments are exported in full; only on-screen counts are suppressed.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { SegmentProfile } from '../../shared/analytics/segments';
+import { SegmentField, type SegmentProfile } from '../../shared/analytics/segments';
 import type { Segment } from './service';
 
 export const exportFormats = ['csv', 'json'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
 
 /** CSV columns, in order: every SegmentProfile field. */
-export const exportColumns = [
-  'userId',
-  'name',
-  'email',
-  'role',
-  'tier',
-  'connections',
-  'invitations30d',
-  'accepted30d',
-  'k30d',
-  'daysSinceLastInvitation',
-  'daysSinceReferred',
-  'referralDepth',
-  'referredRevenue',
-  'bookings',
-] as const satisfies readonly (keyof SegmentProfile)[];
+export const exportColumns = ['userId', 'name', 'email', ...SegmentField.options] as const satisfies readonly (keyof SegmentProfile)[];
 
 export interface ExportFile {
   filename: string;
