@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Packages shared/ may use: pure computation, the same in a browser and in Node. */
-const pureDomainPackages = ['zod', 'uuid'];
+const pureDomainPackages = ['zod', 'uuid', 'libphonenumber-js'];
 
 const IMPORT = new RegExp(
   [

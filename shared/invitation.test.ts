@@ -71,3 +71,16 @@ describe('InvitationInput (what a client may write)', () => {
     expect(InvitationInput.safeParse(input).success).toBe(false);
   });
 });
+
+describe('recipient phone', () => {
+  it('takes an international number libphonenumber-js accepts, refuses others with a reason, and defaults to none', () => {
+    const base = { id: '0190b6f0-0000-7000-8000-000000000001', inviterId: 'u', recipientEmail: 'a@b.co', recipientName: '', relationship: 'past_client', channel: 'sms', status: 'queued', message: '', capturedAt: '2026-01-01T00:00:00Z', deviceId: 'd', writeId: '0190b6f0-0000-7000-8000-000000000002' };
+    expect(InvitationInput.parse(base)).toMatchObject({ recipientPhone: null, variant: 'control', inviteCode: null, shortCode: null });
+    expect(InvitationInput.parse({ ...base, recipientPhone: '+447911123456' }).recipientPhone).toBe('+447911123456');
+    for (const [phone, reason] of [['07911 123456', 'international form'], ['+4479', 'international form'], ['+999123456789', 'not a valid phone number']]) {
+      const result = InvitationInput.safeParse({ ...base, recipientPhone: phone });
+      expect(result.success, phone).toBe(false);
+      expect(result.error!.issues[0]!.message, phone).toContain(reason);
+    }
+  });
+});

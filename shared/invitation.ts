@@ -7,6 +7,8 @@
  * can keep the furthest state; terminal states (accepted, declined, cancelled) never move.
  */
 import { z } from 'zod';
+import { isValidPhoneNumber } from 'libphonenumber-js/min';
+import { INVITE_CODE_RE, SHORT_CODE_RE } from './codes';
 import { isUuidV7 } from './ids';
 
 export const invitationStatuses = [
@@ -55,8 +57,30 @@ export const InvitationInput = z.strictObject({
   capturedAt: isoTime,
   deviceId: z.string().min(1).max(64),
   writeId: uuidV7,
+  /** For SMS and WhatsApp: international form (+44…), checked with libphonenumber-js. */
+  recipientPhone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be in international form, like +447911123456')
+    .refine((v) => isValidPhoneNumber(v), 'is not a valid phone number')
+    .nullable()
+    .default(null),
+  /** Set once, when the invitation is made (on the device, so it works offline). */
+  variant: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/).default('control'),
+  inviteCode: z.string().regex(INVITE_CODE_RE).nullable().default(null),
+  shortCode: z.string().regex(SHORT_CODE_RE).nullable().default(null),
 });
 export type InvitationInput = z.infer<typeof InvitationInput>;
+
+/** Fields fixed when the invitation is made: a later write never changes them. */
+export const creationFields = ['variant', 'inviteCode', 'shortCode'] as const;
+
+/** Why an invitation cannot go out on its channel, in plain words; null when it can. */
+export function contactProblem(i: Pick<InvitationInput, 'channel' | 'recipientPhone'>): string | null {
+  if ((i.channel === 'sms' || i.channel === 'whatsapp') && !i.recipientPhone) {
+    return `an invitation by ${i.channel === 'sms' ? 'SMS' : 'WhatsApp'} needs the recipient's phone number`;
+  }
+  return null;
+}
 
 /** Fields only the server sets; a client's values for them are ignored. */
 export const InvitationServerFields = z.object({

@@ -21,6 +21,7 @@ function serverRow(overrides: Partial<ServerInvitation> = {}): ServerInvitation 
     message: 'old note',
     capturedAt: '2026-01-02T09:00:00.000Z',
     deviceId: 'tablet-1',
+    recipientPhone: null,
     ...overrides,
   };
 }
@@ -28,7 +29,7 @@ function serverRow(overrides: Partial<ServerInvitation> = {}): ServerInvitation 
 /** The client's write on top of a server row (a new writeId, as every write has). */
 function edit(server: ServerInvitation, overrides: Partial<InvitationInput> = {}): InvitationInput {
   const { rev: _rev, ...fields } = server;
-  return { ...fields, id: ID, writeId: uuidv7(), ...overrides };
+  return { ...fields, id: ID, writeId: uuidv7(), variant: 'control', inviteCode: null, shortCode: null, ...overrides };
 }
 
 const current = (s: ServerInvitation) => ({ rev: s.rev, writeId: s.writeId });
@@ -131,7 +132,19 @@ describe('conflicts: the client edited a state the server moved past', () => {
       message: 'client note',
       capturedAt: '2026-01-02T09:00:00.000Z',
       deviceId: 'tablet-1',
+      recipientPhone: null,
     });
+  });
+
+  it('an SMS or WhatsApp invitation without a phone number is refused with the reason, on creation and on an edit', () => {
+    const fresh = edit(serverRow(), { status: 'queued', channel: 'sms' });
+    expect(judgeCreate(ME, fresh)).toEqual({ kind: 'refuse', code: 'INVALID_INPUT', message: "an invitation by SMS needs the recipient's phone number" });
+    expect(judgeCreate(ME, { ...fresh, recipientPhone: '+447911123456' })).toMatchObject({ kind: 'apply', next: { recipientPhone: '+447911123456' } });
+    const queued = serverRow({ status: 'queued' });
+    expect(judgeUpdate(ME, queued, edit(queued, { channel: 'whatsapp' }), current(queued))).toMatchObject({ kind: 'refuse', message: expect.stringContaining('WhatsApp') });
+    // Once sent, the phone is fixed like the email.
+    const sent = serverRow({ status: 'sent', channel: 'sms', recipientPhone: '+447911123456' });
+    expect(judgeUpdate(ME, sent, edit(sent, { recipientPhone: '+447911654321' }), current(sent))).toMatchObject({ kind: 'refuse', message: 'recipientPhone cannot change once the invitation was sent' });
   });
 
   it('a write that assumed no state for an existing invitation is merged as a conflict', () => {

@@ -10,7 +10,7 @@
  *  - refuse: the write is not allowed; it changes nothing and the client keeps it with the reason.
  */
 import { ErrorCode } from './errors';
-import { canTransition, isTerminal, type InvitationInput } from './invitation';
+import { canTransition, contactProblem, isTerminal, type InvitationInput } from './invitation';
 
 export const contentFields = [
   'recipientEmail',
@@ -21,6 +21,7 @@ export const contentFields = [
   'message',
   'capturedAt',
   'deviceId',
+  'recipientPhone',
 ] as const;
 export type InvitationContent = Pick<InvitationInput, (typeof contentFields)[number]>;
 
@@ -43,7 +44,7 @@ export type WriteDecision =
   | { kind: 'refuse'; code: ErrorCode; message: string };
 
 /** Fields fixed once an invitation has left the queue. */
-const fixedAfterQueue = ['recipientEmail', 'relationship', 'channel', 'capturedAt', 'deviceId'] as const;
+const fixedAfterQueue = ['recipientEmail', 'recipientPhone', 'relationship', 'channel', 'capturedAt', 'deviceId'] as const;
 
 function pickContent(doc: InvitationContent): InvitationContent {
   return {
@@ -55,6 +56,7 @@ function pickContent(doc: InvitationContent): InvitationContent {
     message: doc.message,
     capturedAt: new Date(doc.capturedAt).toISOString(),
     deviceId: doc.deviceId,
+    recipientPhone: doc.recipientPhone ?? null,
   };
 }
 
@@ -63,6 +65,8 @@ const refuse = (code: ErrorCode, message: string): WriteDecision => ({ kind: 're
 export function judgeCreate(actorId: string, incoming: InvitationInput): WriteDecision {
   if (incoming.inviterId !== actorId) return refuse(ErrorCode.FORBIDDEN, 'you can only create your own invitations');
   if (incoming.status !== 'queued') return refuse(ErrorCode.INVALID_INPUT, 'a new invitation starts as queued');
+  const problem = contactProblem(incoming);
+  if (problem) return refuse(ErrorCode.INVALID_INPUT, problem);
   return { kind: 'apply', next: pickContent(incoming) };
 }
 
@@ -83,6 +87,8 @@ export function judgeUpdate(
     if (incoming.status !== server.status && !(incoming.status === 'cancelled' && canTransition(server.status, 'cancelled'))) {
       return refuse(ErrorCode.INVALID_INPUT, `an invitation that is ${server.status} cannot become ${incoming.status}`);
     }
+    const problem = contactProblem(incoming);
+    if (problem) return refuse(ErrorCode.INVALID_INPUT, problem);
     if (server.status !== 'queued') {
       const proposed = pickContent(incoming);
       const changed = fixedAfterQueue.find((f) => proposed[f] !== pickContent(server)[f]);
@@ -101,7 +107,7 @@ export function judgeUpdate(
   }
   if (server.status !== 'queued') {
     const kept = pickContent(server);
-    for (const f of fixedAfterQueue) (next as Record<string, string>)[f] = kept[f];
+    for (const f of fixedAfterQueue) (next as Record<string, string | null>)[f] = kept[f];
   }
   return { kind: 'conflict', next, rule };
 }

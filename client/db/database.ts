@@ -8,6 +8,7 @@ import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import {
+  invitationMigrationStrategies,
   invitationSchema,
   metricsMigrationStrategies,
   metricsSchema,
@@ -21,7 +22,7 @@ import {
   type Refusal,
 } from './schemas';
 
-// A schema of a higher version migrates the documents stored under the older one (metrics: 0 → 1).
+// A schema of a higher version migrates the documents stored under the older one (invitations and metrics: 0 → 1).
 addRxPlugin(RxDBMigrationSchemaPlugin);
 
 export interface Collections {
@@ -57,7 +58,7 @@ export function openDatabase(userId: string, options: OpenOptions = {}): Promise
         closeDuplicates: true,
       });
       await created.addCollections({
-        invitations: { schema: invitationSchema },
+        invitations: { schema: invitationSchema, migrationStrategies: invitationMigrationStrategies },
         metrics: { schema: metricsSchema, migrationStrategies: metricsMigrationStrategies },
         refusals: { schema: refusalSchema },
         outbox: { schema: outboxSchema },

@@ -13,9 +13,13 @@ import type { InvitationPushState } from '../../shared/invitation';
 export type LocalInvitation = Omit<InvitationDoc, '_deleted'>;
 export type LocalMetrics = Omit<MetricsDoc, '_deleted'>;
 
+/**
+ * Invitations (version 1 adds the recipient's phone, the template variant and the codes made on
+ * the device; a version-0 document migrates with none of them and the control variant).
+ */
 export const invitationSchema: RxJsonSchema<LocalInvitation> = {
   title: 'invitations',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -24,6 +28,10 @@ export const invitationSchema: RxJsonSchema<LocalInvitation> = {
     orgId: { type: ['string', 'null'], maxLength: 64 },
     recipientEmail: { type: 'string', maxLength: 254 },
     recipientName: { type: 'string', maxLength: 120 },
+    recipientPhone: { type: ['string', 'null'], maxLength: 20 },
+    variant: { type: 'string', maxLength: 40 },
+    inviteCode: { type: ['string', 'null'], maxLength: 22 },
+    shortCode: { type: ['string', 'null'], maxLength: 8 },
     relationship: { type: 'string', enum: [...relationships] },
     channel: { type: 'string', enum: [...channels] },
     status: { type: 'string', enum: [...invitationStatuses] },
@@ -38,7 +46,7 @@ export const invitationSchema: RxJsonSchema<LocalInvitation> = {
     timeSource: { type: 'string', enum: ['device', 'server', ''] },
     syncState: { type: 'string', enum: ['pending', 'synced'] },
   },
-  required: ['id', 'inviterId', 'orgId', 'recipientEmail', 'recipientName', 'relationship', 'channel', 'status', 'message', 'capturedAt', 'deviceId', 'writeId', 'rev', 'createdAt', 'updatedAt', 'countedAt', 'timeSource', 'syncState'],
+  required: ['id', 'inviterId', 'orgId', 'recipientEmail', 'recipientName', 'recipientPhone', 'variant', 'inviteCode', 'shortCode', 'relationship', 'channel', 'status', 'message', 'capturedAt', 'deviceId', 'writeId', 'rev', 'createdAt', 'updatedAt', 'countedAt', 'timeSource', 'syncState'],
   indexes: ['capturedAt'],
 };
 
@@ -70,6 +78,10 @@ export function migrateMetricsToV1(old: Record<string, unknown>): LocalMetrics |
   const envelope = MetricsDoc.omit({ _deleted: true }).safeParse(old);
   return envelope.success ? envelope.data : null;
 }
+
+export const invitationMigrationStrategies = {
+  1: (old: Record<string, unknown>) => ({ recipientPhone: null, variant: 'control', inviteCode: null, shortCode: null, ...old }),
+};
 
 export const metricsMigrationStrategies = {
   1: (old: Record<string, unknown>) => migrateMetricsToV1(old),

@@ -5,7 +5,8 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import { Channel, InvitationInput, Relationship, canTransition } from '../../shared/invitation';
+import { newInviteCode, newShortCode } from '../../shared/codes';
+import { Channel, InvitationInput, Relationship, canTransition, contactProblem } from '../../shared/invitation';
 import type { SessionUser } from '../../shared/roles';
 import { deviceId } from '../auth/session';
 import type { PlusOneDb } from '../db/database';
@@ -17,6 +18,7 @@ export const InviteFields = z.object({
   channel: Channel.default('email'),
   recipientName: InvitationInput.shape.recipientName.default(''),
   message: InvitationInput.shape.message.default(''),
+  recipientPhone: InvitationInput.shape.recipientPhone,
 });
 export type InviteFields = z.input<typeof InviteFields>;
 
@@ -26,11 +28,18 @@ export async function createInvitation(db: PlusOneDb, user: SessionUser, fields:
   const parsed = InviteFields.safeParse(fields);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue?.path[0] === 'recipientEmail' ? 'Email address' : String(issue?.path[0] ?? 'Form');
+    const labels: Record<string, string> = { recipientEmail: 'Email address', recipientPhone: 'Phone number' };
+    const field = labels[String(issue?.path[0])] ?? String(issue?.path[0] ?? 'Form');
     return { ok: false, error: `${field}: ${issue?.message ?? 'not valid'}` };
   }
+  const problem = contactProblem(parsed.data);
+  if (problem) return { ok: false, error: problem.charAt(0).toUpperCase() + problem.slice(1) };
+  const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
   const input = InvitationInput.parse({
     ...parsed.data,
+    // Made here, so the link and the short code work before the device is online again.
+    inviteCode: newInviteCode(random),
+    shortCode: newShortCode(random),
     id: uuidv7(),
     inviterId: user.id,
     status: 'queued',

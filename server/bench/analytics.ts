@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { utcDay, windowEnding, type DayWindow } from '../../shared/viral';
-import type { Db } from '../db/db';
+import type { Db, Queryable } from '../db/db';
 import { migrate } from '../db/migrate';
 import { openPostgres } from '../db/postgres';
 import { insertInvitations, type NewInvitation } from '../sync/invitations';
@@ -71,6 +71,17 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now();
   const result = await fn();
   return [result, performance.now() - t];
+}
+
+/** `timed`, with a line every 30 s so a long step (a rebuild at 10M) visibly goes on. */
+async function timedLong<T>(label: string, fn: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const ticker = setInterval(() => say(`… ${label}, ${Math.round((performance.now() - t) / 1000)} s so far`), 30_000);
+  try {
+    return await timed(fn);
+  } finally {
+    clearInterval(ticker);
+  }
 }
 
 /**
@@ -166,7 +177,7 @@ async function measure(db: Db, opts: { invitations: number; inviters: number }):
   await migrate(db);
 
   // --- Load and rebuild.
-  const [, loadMs] = await timed(() => db.transaction((tx) => bulkLoad(tx, opts, say)));
+  const [, loadMs] = await timedLong('loading', () => db.transaction((tx) => bulkLoad(tx, opts, say)));
   const [, vacuumMs] = await timed(async () => {
     await db.query('VACUUM (ANALYZE) invitations');
     await db.query('ANALYZE users');
@@ -175,7 +186,7 @@ async function measure(db: Db, opts: { invitations: number; inviters: number }):
   rows.push({ operation: 'bulk load, trigger off (users, invitations, indexes)', n, totalMs: loadMs, throughput: (n / loadMs) * 1000, note: `+ vacuum/analyze ${fmt(vacuumMs)} ms` });
 
   say('rebuilding the counters from the rows (rebuildCounters)…');
-  const [, rebuildMs] = await timed(() =>
+  const [, rebuildMs] = await timedLong('rebuilding', () =>
     db.transaction(async (tx) => {
       await tx.query(`SET LOCAL work_mem = '512MB'`);
       await tx.query(`SET LOCAL maintenance_work_mem = '1GB'`);
@@ -191,11 +202,13 @@ async function measure(db: Db, opts: { invitations: number; inviters: number }):
   const sizeNote = sizes.map((s) => `${s.name} ${s.n.toLocaleString('en-US')} rows ${s.mb} MB`).join('; ');
   say(`rebuilt in ${(rebuildMs / 1000).toFixed(1)} s: ${sizeNote}`);
   rows.push({ operation: 'rebuildCounters (every counter from the rows)', n, totalMs: rebuildMs, throughput: (n / rebuildMs) * 1000, note: `+ vacuum/analyze ${fmt(vacuumCountersMs)} ms` });
+  // Flush the load's gigabytes now, not in the middle of the write measurements below.
+  await db.query('CHECKPOINT').catch(() => say('CHECKPOINT refused (not a superuser): write latencies may include the load\'s checkpoint'));
   lines.push(`sizes: ${sizeNote}`);
 
   if (n <= DRIFT_CHECK_UP_TO) {
     say('drift check (checkDrift)…');
-    const [report, driftMs] = await timed(() => checkDrift(db));
+    const [report, driftMs] = await timedLong('checking', () => checkDrift(db));
     rows.push({ operation: 'checkDrift (nightly: recompute and compare)', n, totalMs: driftMs, note: `${report.total} differences` });
   } else {
     lines.push(`checkDrift skipped above ${DRIFT_CHECK_UP_TO.toLocaleString('en-US')} invitations (a second full recomputation)`);
@@ -221,6 +234,14 @@ async function measure(db: Db, opts: { invitations: number; inviters: number }):
     say(`reads: ${BREAKDOWN_READS} × readBreakdown(${dim})…`);
     const ms = await sample(BREAKDOWN_READS, () => readBreakdown(db, dim, randomWindow(today)));
     rows.push(latencyRow(`read K breakdown: readBreakdown by ${dim}, random window`, ms));
+  }
+  // Where a read's time goes on the server: planning (each read is planned afresh) and execution.
+  for (const [name, read] of [
+    ['readWindow', (q: Queryable) => readWindow(q, 'all', '', w30)],
+    ['readBreakdown(channel)', (q: Queryable) => readBreakdown(q, 'channel', w30)],
+  ] as const) {
+    const { planning, execution } = await serverTime(db, read);
+    lines.push(`${name} on the server: planning ${fmt(planning)} ms + execution ${fmt(execution)} ms (median of ${EXPLAINS} EXPLAIN ANALYZE)`);
   }
 
   // --- The brief's materialized view.
@@ -333,6 +354,15 @@ async function measure(db: Db, opts: { invitations: number; inviters: number }):
     note: `last run: ${pending!.n} delta rows, ${moved} counter rows touched`,
   });
 
+  // --- Reads again, after the writes: deltas appended and compacted, their dead rows not yet vacuumed.
+  say(`reads after the writes: ${READS} × readWindow, ${BREAKDOWN_READS} × readBreakdown(channel)…`);
+  rows.push(latencyRow('read K after the writes: readWindow, platform, 30 days', await sample(READS, () => readWindow(db, 'all', '', w30))));
+  rows.push(latencyRow('read K after the writes: readBreakdown by channel', await sample(BREAKDOWN_READS, () => readBreakdown(db, 'channel', randomWindow(today)))));
+  const [dead] = await db.query<{ n: number }>(
+    `SELECT coalesce(sum(n_dead_tup), 0)::int AS n FROM pg_stat_user_tables WHERE relname IN ('k_daily_delta', 'k_reach_delta', 'k_cycle_delta')`,
+  );
+  lines.push(`after the writes, the delta tables hold about ${dead!.n.toLocaleString('en-US')} dead rows (compacted away, not yet vacuumed)`);
+
   // --- Super-connectors.
   say('super-connectors: recompute everyone, then per-event updates…');
   const now = new Date();
@@ -348,6 +378,22 @@ async function measure(db: Db, opts: { invitations: number; inviters: number }):
   console.log('');
   for (const line of lines) console.log(line);
   return rows;
+}
+
+const EXPLAINS = 20;
+
+/** Planning and execution time of the one query `read` sends, from EXPLAIN ANALYZE (medians). */
+async function serverTime(db: Db, read: (q: Queryable) => Promise<unknown>): Promise<{ planning: number; execution: number }> {
+  let sent: { sql: string; params?: unknown[] } | undefined;
+  await read({ query: async (sql, params) => ((sent = { sql, params }), []), exec: async () => undefined });
+  const planning: number[] = [];
+  const execution: number[] = [];
+  for (let i = 0; i < EXPLAINS; i++) {
+    const [row] = await db.query<{ 'QUERY PLAN': [{ 'Planning Time': number; 'Execution Time': number }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sent!.sql}`, sent!.params);
+    planning.push(row!['QUERY PLAN'][0]['Planning Time']);
+    execution.push(row!['QUERY PLAN'][0]['Execution Time']);
+  }
+  return { planning: median(planning), execution: median(execution) };
 }
 
 /** Ids of open invitations of the last 30 days to accept, sampled from the table's pages, shuffled. */

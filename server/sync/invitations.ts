@@ -34,6 +34,10 @@ export interface InvitationRow extends FeedRow {
   counted_at: Date;
   time_source: 'device' | 'server';
   deleted: boolean;
+  recipient_phone: string | null;
+  variant: string;
+  invite_code: string | null;
+  short_code: string | null;
 }
 
 export function toInvitationDoc(r: InvitationRow): InvitationDoc {
@@ -43,6 +47,10 @@ export function toInvitationDoc(r: InvitationRow): InvitationDoc {
     orgId: r.org_id,
     recipientEmail: r.recipient_email,
     recipientName: r.recipient_name,
+    recipientPhone: r.recipient_phone,
+    variant: r.variant,
+    inviteCode: r.invite_code,
+    shortCode: r.short_code,
     relationship: r.relationship,
     channel: r.channel,
     status: r.status,
@@ -83,10 +91,12 @@ export async function pullInvitations(
   return { documents: page.rows.map(toInvitationDoc), checkpoint: page.checkpoint, held: page.held };
 }
 
-const COLUMNS = `id, inviter_id, org_id, recipient_email, recipient_name, relationship, channel, status,
+const COLUMNS = `id, inviter_id, org_id, recipient_email, recipient_name, recipient_phone, variant, invite_code, short_code,
+  relationship, channel, status,
   message, captured_at, device_id, write_id, created_at, updated_at, counted_at, time_source, deleted, rev, txid`;
 
-export interface NewInvitation extends InvitationContent {
+export interface NewInvitation extends Omit<InvitationContent, 'recipientPhone'> {
+  recipientPhone?: string | null;
   id: string;
   inviterId: string;
   orgId: string | null;
@@ -97,6 +107,9 @@ export interface NewInvitation extends InvitationContent {
   timeSource: 'device' | 'server';
   /** Template variant; 'control' when not given. */
   variant?: string;
+  /** The codes the inviting device made (shared/codes.ts); none for demo history. */
+  inviteCode?: string | null;
+  shortCode?: string | null;
   /** When an accepted row was accepted (demo history); the server stamps now() when not given. */
   acceptedAt?: Date;
 }
@@ -107,15 +120,17 @@ export async function insertInvitations(tx: Queryable, rows: NewInvitation[]): P
   return tx.query<InvitationRow>(
     `INSERT INTO invitations (id, inviter_id, org_id, recipient_email, recipient_name, relationship, channel,
         status, message, captured_at, device_id, write_id, deleted, created_at, updated_at, counted_at, time_source,
-        variant, accepted_at, rev, txid)
+        variant, accepted_at, recipient_phone, invite_code, short_code, rev, txid)
      SELECT r.id, r.inviter_id, r.org_id, r.recipient_email, r.recipient_name, r.relationship, r.channel,
         r.status, r.message, r.captured_at, r.device_id, r.write_id, r.deleted,
         coalesce(r.created_at, now()), coalesce(r.created_at, now()), r.counted_at, r.time_source,
-        coalesce(r.variant, 'control'), r.accepted_at, nextval('plusone_rev'), plusone_txid()
+        coalesce(r.variant, 'control'), r.accepted_at, r.recipient_phone, r.invite_code, r.short_code,
+        nextval('plusone_rev'), plusone_txid()
        FROM json_to_recordset($1::json) AS r(id uuid, inviter_id text, org_id text, recipient_email text,
         recipient_name text, relationship text, channel text, status text, message text,
         captured_at timestamptz, device_id text, write_id uuid, deleted boolean, created_at timestamptz,
-        counted_at timestamptz, time_source text, variant text, accepted_at timestamptz)
+        counted_at timestamptz, time_source text, variant text, accepted_at timestamptz, recipient_phone text,
+        invite_code text, short_code text)
      RETURNING ${COLUMNS}`,
     [
       JSON.stringify(
@@ -138,6 +153,9 @@ export async function insertInvitations(tx: Queryable, rows: NewInvitation[]): P
           time_source: r.timeSource,
           variant: r.variant ?? null,
           accepted_at: r.acceptedAt?.toISOString() ?? null,
+          recipient_phone: r.recipientPhone ?? null,
+          invite_code: r.inviteCode ?? null,
+          short_code: r.shortCode ?? null,
         })),
       ),
     ],
@@ -154,10 +172,10 @@ async function updateInvitation(
   const rows = await tx.query<InvitationRow>(
     `UPDATE invitations SET recipient_email = $2, recipient_name = $3, relationship = $4, channel = $5,
         status = $6, message = $7, captured_at = $8, device_id = $9, write_id = $10, deleted = $11,
-        updated_at = now(), rev = nextval('plusone_rev'), txid = plusone_txid()
+        recipient_phone = $12, updated_at = now(), rev = nextval('plusone_rev'), txid = plusone_txid()
       WHERE id = $1 RETURNING ${COLUMNS}`,
     [id, next.recipientEmail, next.recipientName, next.relationship, next.channel, next.status, next.message,
-      next.capturedAt, next.deviceId, writeId, deleted],
+      next.capturedAt, next.deviceId, writeId, deleted, next.recipientPhone],
   );
   return rows[0]!;
 }
@@ -239,6 +257,9 @@ export async function pushInvitations(
             orgId: user.orgId,
             writeId: incoming.writeId,
             deleted: false,
+            variant: incoming.variant,
+            inviteCode: incoming.inviteCode,
+            shortCode: incoming.shortCode,
             countedAt: counted.at,
             timeSource: counted.source,
           });

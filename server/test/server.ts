@@ -2,6 +2,8 @@
  * A real PlusOne server on port 0 over a fresh test database, with helpers to sign in and call
  * the API as a browser would (cookie in, JSON out) and to open real Socket.IO clients.
  */
+import { randomBytes } from 'node:crypto';
+import { newInviteCode, newShortCode } from '../../shared/codes';
 import { io as connect, type Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
 import type { InvitationInput } from '../../shared/invitation';
@@ -126,6 +128,10 @@ export function newInvitation(inviterId: string, overrides: Partial<InvitationIn
     capturedAt: new Date().toISOString(),
     deviceId: 'test-device',
     writeId: uuidv7(),
+    recipientPhone: null,
+    variant: 'control',
+    inviteCode: newInviteCode((n) => randomBytes(n)),
+    shortCode: newShortCode((n) => randomBytes(n)),
     ...overrides,
   };
 }

@@ -137,14 +137,14 @@ describe('attribution', () => {
 describe('privacy in K breakdowns', () => {
   it('a slice over fewer than 5 inviters is suppressed, and so is its complement; with 5 or more it shows figures with an interval', async () => {
     // Inviters so far: star and bride, both by email. Four SMS suppliers and one WhatsApp supplier.
-    await addInviters('sms', 4, { channel: 'sms' });
-    await addInviters('wa', 1, { channel: 'whatsapp' });
+    await addInviters('sms', 4, { channel: 'sms', recipientPhone: '+447911123456' });
+    await addInviters('wa', 1, { channel: 'whatsapp', recipientPhone: '+447911123456' });
     const platform = (await snapshot(star, 'platform', 'platform:30'))!;
     const byKey = Object.fromEntries(platform.breakdowns.channel.map((s) => [s.key, s]));
     expect(byKey.sms).toMatchObject({ suppressed: true, k: null, inviters: null });
     expect(byKey.whatsapp).toMatchObject({ suppressed: true, k: null });
     expect(byKey.email).toMatchObject({ suppressed: true }); // 2 inviters
-    await addInviters('sms-more', 1, { channel: 'sms' });
+    await addInviters('sms-more', 1, { channel: 'sms', recipientPhone: '+447911123456' });
     const after = (await snapshot(star, 'platform', 'platform:30'))!;
     const sms = after.breakdowns.channel.find((s) => s.key === 'sms')!;
     expect(sms).toMatchObject({ suppressed: false, inviters: 5, invited: 5, accepted: 0, k: 0 });
