@@ -11,7 +11,19 @@ export const clientEventTypes = ['invitation.accepted', 'invitation.declined', '
 export const ClientEventType = z.enum(clientEventTypes);
 export type ClientEventType = z.infer<typeof ClientEventType>;
 
-export const serverEventTypes = ['sync.conflict_resolved', 'connector.tier_changed', 'segment.joined', 'segment.left', 'referral.attributed'] as const;
+export const serverEventTypes = [
+  'sync.conflict_resolved',
+  'connector.tier_changed',
+  'segment.joined',
+  'segment.left',
+  'referral.attributed',
+  'invitation.sent',
+  'invitation.delivered',
+  'invitation.delivery_failed',
+  'experiment.promoted',
+  'experiment.winner',
+  'webhook.endpoint_disabled',
+] as const;
 export type ServerEventType = (typeof serverEventTypes)[number];
 export type EventType = ClientEventType | ServerEventType;
 

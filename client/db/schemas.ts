@@ -51,13 +51,13 @@ export const invitationSchema: RxJsonSchema<LocalInvitation> = {
 };
 
 /**
- * Metrics snapshots (version 1): the envelope of shared/metrics.ts `MetricsDoc`, one `kind` of
+ * Metrics snapshots (version 2): the envelope of shared/metrics.ts `MetricsDoc`, one `kind` of
  * analytics in `data` (shared/analytics/snapshots.ts reads it). Version 0 held the platform K
  * as flat fields; those documents are dropped on upgrade and pulled again in the new shape.
  */
 export const metricsSchema: RxJsonSchema<LocalMetrics> = {
   title: 'metrics',
-  version: 1,
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -85,6 +85,8 @@ export const invitationMigrationStrategies = {
 
 export const metricsMigrationStrategies = {
   1: (old: Record<string, unknown>) => migrateMetricsToV1(old),
+  // 1 → 2: two more kinds (experiments, alerts); documents keep their shape.
+  2: (old: LocalMetrics) => old,
 };
 
 /** A write the server refused: kept beside the document until the user retries or discards. */

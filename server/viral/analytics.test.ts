@@ -86,6 +86,11 @@ describe('attribution', () => {
       "SELECT referred_by, referral_invitation_id FROM users WHERE id = 'u-bride'",
     );
     expect(row).toEqual({ referred_by: 'u-star', referral_invitation_id: invitation.id });
+    // The attribution is an event, which the referred person and the referrer pull.
+    for (const client of [bride, star]) {
+      const events = (await pullAll<ViralEventDoc>(client, 'viral_events')).documents.filter((e) => e.type === 'referral.attributed');
+      expect(events).toEqual([expect.objectContaining({ actorId: 'u-bride', inviterId: 'u-star', invitationId: invitation.id, data: expect.objectContaining({ channel: 'email' }) })]);
+    }
 
     await server.testDb.db.query(
       "INSERT INTO bookings (id, couple_id, supplier_id, amount_cents, booked_at) VALUES ($1, 'u-bride', 'u-star', 450000, now())",

@@ -127,7 +127,14 @@ export const SegmentSummary = z.object({ id: z.string(), name: z.string(), built
 export const SegmentsData = z.object({ segments: z.array(SegmentSummary) });
 export type SegmentsData = z.infer<typeof SegmentsData>;
 
-export const metricsKinds = ['platform', 'connectors', 'user', 'attribution', 'segments'] as const;
+/**
+ * Experiment config every inviting device needs offline (owned by shared/experiments/), and the
+ * owner's alerts (issue 9): typed by their own modules, carried here as records.
+ */
+export const ExperimentsData = z.record(z.string(), z.unknown());
+export const AlertsData = z.record(z.string(), z.unknown());
+
+export const metricsKinds = ['platform', 'connectors', 'user', 'attribution', 'segments', 'experiments', 'alerts'] as const;
 export const MetricsKind = z.enum(metricsKinds);
 export type MetricsKind = z.infer<typeof MetricsKind>;
 
@@ -137,6 +144,8 @@ export const snapshotData = {
   user: UserData,
   attribution: AttributionData,
   segments: SegmentsData,
+  experiments: ExperimentsData,
+  alerts: AlertsData,
 } as const;
 export type SnapshotData<K extends MetricsKind> = z.infer<(typeof snapshotData)[K]>;
 
@@ -146,6 +155,8 @@ export const snapshotIds = {
   user: (userId: string) => `user:${userId}`,
   attribution: 'attribution',
   segments: 'segments',
+  experiments: 'experiments',
+  alerts: 'alerts',
 } as const;
 
 /** Parses a cached snapshot's data for its kind; null when it does not match (an older shape). */

@@ -270,16 +270,24 @@ BEGIN
   END IF;
 
   -- Attribution: the first accepted invitation for an existing user makes its inviter their referrer.
+  -- The attribution is recorded as a `referral.attributed` event in the same transaction.
   IF NEW.status = 'accepted' AND NOT NEW.deleted AND (TG_OP = 'INSERT' OR OLD.status <> 'accepted') THEN
-    UPDATE users SET referred_by = NEW.inviter_id, referred_at = NEW.accepted_at, referral_invitation_id = NEW.id
-     WHERE email = NEW.recipient_email AND referred_by IS NULL AND id <> NEW.inviter_id
-       -- never close a loop: the new user must not already be up the inviter's chain
-       AND id NOT IN (WITH RECURSIVE up (id, depth) AS (
-                        SELECT referred_by, 1 FROM users WHERE id = NEW.inviter_id AND referred_by IS NOT NULL
-                        UNION ALL
-                        SELECT u.referred_by, up.depth + 1 FROM users u JOIN up ON u.id = up.id
-                         WHERE u.referred_by IS NOT NULL AND up.depth < 1000)
-                      SELECT up.id FROM up);
+    WITH referred AS (
+      UPDATE users SET referred_by = NEW.inviter_id, referred_at = NEW.accepted_at, referral_invitation_id = NEW.id
+       WHERE email = NEW.recipient_email AND referred_by IS NULL AND id <> NEW.inviter_id
+         -- never close a loop: the new user must not already be up the inviter's chain
+         AND id NOT IN (WITH RECURSIVE up (id, depth) AS (
+                          SELECT referred_by, 1 FROM users WHERE id = NEW.inviter_id AND referred_by IS NOT NULL
+                          UNION ALL
+                          SELECT u.referred_by, up.depth + 1 FROM users u JOIN up ON u.id = up.id
+                           WHERE u.referred_by IS NOT NULL AND up.depth < 1000)
+                        SELECT up.id FROM up)
+      RETURNING id)
+    INSERT INTO viral_events (id, type, actor_id, invitation_id, inviter_id, org_id, data, captured_at, counted_at, time_source, rev, txid)
+    SELECT gen_random_uuid(), 'referral.attributed', referred.id, NEW.id, NEW.inviter_id, NEW.org_id,
+           jsonb_build_object('referrerId', NEW.inviter_id, 'referredId', referred.id, 'channel', NEW.channel, 'variant', NEW.variant),
+           NEW.accepted_at, NEW.accepted_at, 'server', nextval('plusone_rev'), plusone_txid()
+      FROM referred;
   END IF;
   RETURN NULL;
 END $$;
