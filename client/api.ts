@@ -35,6 +35,13 @@ export interface Endpoint {
 
 export const sameOrigin: Endpoint = { base: '' };
 
+/**
+ * A request that has not answered by then is given up as a network failure (and retried by
+ * the sync queue): on a venue's flaky link a connection can hang without ever failing, and a
+ * push waiting forever would hold every write behind it.
+ */
+export const REQUEST_TIMEOUT_MS = 20_000;
+
 export async function api<T>(
   method: 'GET' | 'POST',
   path: string,
@@ -53,11 +60,19 @@ export async function api<T>(
         ...endpoint.headers?.(),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (err) {
     throw new NetworkError(err);
   }
-  const data = await res.json().catch(() => null);
+  // A body cut off by the timeout is a network failure too, not an answer.
+  let data: any;
+  try {
+    data = await res.json();
+  } catch (err) {
+    if (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError')) throw new NetworkError(err);
+    data = null;
+  }
   if (res.status === 426 && typeof window !== 'undefined') {
     // This build speaks an old sync protocol: the update prompt fetches the new version.
     window.dispatchEvent(new Event(OUTDATED_EVENT));

@@ -18,7 +18,7 @@ import type { PlusOneDb } from '../db/database';
 import { SyncQueue } from './queue';
 import type { LiveSocket } from './socket';
 import type { Transport } from './transport';
-import { dropStale, RevGate } from './wire';
+import { acknowledgeApplied, dropStale, RevGate } from './wire';
 
 type Stream = Subject<RxReplicationPullStreamItem<any, Checkpoint>>;
 type PullName = 'metrics' | 'invitations' | 'viral_events';
@@ -101,6 +101,8 @@ export function startReplications({ db, userId, socket, transport, waitForLeader
       // Newer rows wait for an older transaction still in flight: ask again shortly.
       if (page.held) setTimeout(() => streams[name].next('RESYNC'), HELD_RETRY_MS);
       const documents = await fresh(name, collection, page.documents);
+      // After RxDB has taken this page: pending writes the server already holds are done.
+      if (name === 'invitations') setTimeout(() => void acknowledgeApplied(collection, documents as never[]).catch(() => undefined), 0);
       return { documents: documents as any[], checkpoint: page.checkpoint ?? validCheckpoint(checkpoint) ?? { txid: 0, rev: 0 } };
     },
   });
