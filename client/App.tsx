@@ -14,6 +14,7 @@ const HOME = '/dashboard/viral';
 // Screens other than the home load on first visit (precached by the service worker for offline use).
 const ReferralTracker = lazy(() => import('./screens/attribution/ReferralTracker').then((m) => ({ default: m.ReferralTracker })));
 const MarketingScreen = lazy(() => import('./screens/marketing/MarketingScreen').then((m) => ({ default: m.MarketingScreen })));
+const ExperimentsScreen = lazy(() => import('./screens/experiments/ExperimentsScreen').then((m) => ({ default: m.ExperimentsScreen })));
 
 function SignedIn() {
   const user = useSession();
@@ -30,6 +31,7 @@ function SignedIn() {
           <Route path={HOME} element={<ViralDashboard sync={sync} />} />
           <Route path="/dashboard/attribution" element={<ReferralTracker />} />
           <Route path="/admin/marketing" element={owner ? <MarketingScreen /> : <Navigate to={HOME} replace />} />
+          <Route path="/admin/experiments" element={owner ? <ExperimentsScreen /> : <Navigate to={HOME} replace />} />
           <Route path="*" element={<Navigate to={HOME} replace />} />
         </Routes>
       </Suspense>

@@ -10,10 +10,12 @@ import type { Config } from './config';
 import type { Db } from './db/db';
 import { setFaults } from './faults';
 import { errorHandler, notFound } from './http/errors';
+import { installDelivery, type Delivery } from './delivery';
 import { installHealth } from './http/health';
 import { installStatic } from './http/static';
 import { installLive, type Live } from './live/socket';
 import type { Logger } from './log';
+import { installExperiments } from './experiments/routes';
 import { installSegments } from './segments/routes';
 import { refreshSegments, segmentsSnapshot } from './segments/service';
 import { snapshotIds } from '../shared/analytics/snapshots';
@@ -22,6 +24,7 @@ import { MetricsPublisher } from './viral/metricsPublisher';
 import { startAnalyticsJobs } from './viral/jobs';
 import { recomputeConnectors } from './viral/connectors';
 import { installViral } from './viral/routes';
+import { installWebhooks } from './webhooks/install';
 
 export interface AppDeps {
   config: Config;
@@ -34,6 +37,8 @@ export interface PlusOneApp {
   httpServer: HttpServer;
   live: Live;
   metrics: MetricsPublisher;
+  /** The outbox workers, channel adapters and (demo, tests) local provider peers. */
+  delivery: Delivery;
   /** Listens and resolves with the bound port. */
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
@@ -62,6 +67,9 @@ export function createApp({ config, db, log }: AppDeps): PlusOneApp {
     await refreshSegments(source, now);
     return { id: snapshotIds.segments, kind: 'segments', data: await segmentsSnapshot(source) };
   });
+  const stopExperiments = installExperiments(app, { db, metrics, log });
+  const delivery = installDelivery(app, { config, db, live, metrics, log });
+  const webhooks = installWebhooks(app, { config, db, log, metrics });
   app.use('/api', notFound);
   installStatic(app, config.STATIC_DIR);
   app.use(notFound);
@@ -72,6 +80,7 @@ export function createApp({ config, db, log }: AppDeps): PlusOneApp {
     httpServer,
     live,
     metrics,
+    delivery,
     // Snapshots exist before the first client asks, even on a database with no writes yet.
     listen: async (port, host) => {
       // Not fatal: on a database that is not ready, /readyz must still be able to say so.
@@ -79,13 +88,18 @@ export function createApp({ config, db, log }: AppDeps): PlusOneApp {
         .transaction((tx) => recomputeConnectors(tx, new Date()))
         .then(() => metrics.refresh())
         .catch((err) => log.warn({ err }, 'first metrics refresh failed'));
-      return new Promise<number>((resolve, reject) => {
+      const bound = await new Promise<number>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
       });
+      await delivery.start(bound, host);
+      return bound;
     },
     async close() {
+      await webhooks.stop();
+      await delivery.stop();
       stopJobs();
+      stopExperiments();
       metrics.stop();
       await metrics.settle();
       await new Promise<void>((resolve) => live.io.close(() => resolve()));

@@ -17,6 +17,32 @@ describe('configuration from the environment', () => {
       METRICS_COALESCE_MS: 100,
       TRUST_PROXY: false,
       NODE_ENV: 'development',
+      PUBLIC_URL: undefined,
+      DELIVERY_WORKERS: 2,
+      DELIVERY_POLL_MS: 250,
+      DELIVERY_BATCH: 50,
+      DELIVERY_LEASE_MS: 60_000,
+      DELIVERY_MAX_ATTEMPTS: 6,
+      DELIVERY_RETRY_BASE_MS: 30_000,
+      DELIVERY_RETRY_MAX_MS: 3_600_000,
+      DELIVERY_LOCAL_PEERS: 'auto',
+      SMTP_URL: undefined,
+      SMTP_FROM: 'PlusOne <invitations@plusone.local>',
+      TWILIO_API_URL: 'https://api.twilio.com',
+      TWILIO_ACCOUNT_SID: undefined,
+      TWILIO_AUTH_TOKEN: undefined,
+      TWILIO_FROM: undefined,
+      WHATSAPP_API_URL: 'https://graph.facebook.com/v21.0',
+      WHATSAPP_PHONE_NUMBER_ID: undefined,
+      WHATSAPP_TOKEN: undefined,
+      WHATSAPP_APP_SECRET: undefined,
+      WHATSAPP_VERIFY_TOKEN: undefined,
+      INVITE_CODE_DAYS: 30,
+      SHORT_CODE_DAYS: 30,
+      WEBHOOK_WORKERS: 4,
+      WEBHOOK_POLL_MS: 250,
+      WEBHOOK_TIMEOUT_MS: 10_000,
+      WEBHOOK_DISABLE_AFTER_DAYS: 5,
     };
     expect(loadConfig({})).toEqual({ ...defaults, TEST_FAULTS: [], TEST_COMMIT_DELAY_MS: 0 });
     expect([...configKeys].sort()).toEqual(Object.keys(defaults).sort());
@@ -53,6 +79,12 @@ describe('configuration from the environment', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(new RegExp(`^invalid configuration:\\n  ${name}: `));
+  });
+
+  it('a provider configured in part is refused, naming what is missing', () => {
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC1' })).toThrow(/TWILIO_AUTH_TOKEN: .*\n\s+TWILIO_FROM: /s);
+    expect(() => loadConfig({ WHATSAPP_TOKEN: 't' })).toThrow(/WHATSAPP_PHONE_NUMBER_ID/);
+    expect(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }).SMTP_URL).toBe('smtp://127.0.0.1:2525');
   });
 
   it('every bad variable is named at once', () => {

@@ -10,6 +10,9 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const optString = z.string().min(1).optional().or(z.literal('').transform(() => undefined));
+const optUrl = z.url().optional().or(z.literal('').transform(() => undefined));
+
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -28,6 +31,50 @@ export const ConfigSchema = z.object({
   METRICS_COALESCE_MS: z.coerce.number().int().min(0).max(5000).default(100),
   TRUST_PROXY: bool.default(false),
   NODE_ENV: z.string().default('development'),
+  /** Base of the links in messages (invite, unsubscribe, status callbacks); by default where the server listens. */
+  PUBLIC_URL: optUrl,
+  /** Delivery workers in this process (server/delivery/README.md); 0 turns sending off. */
+  DELIVERY_WORKERS: z.coerce.number().int().min(0).max(32).default(2),
+  DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  DELIVERY_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
+  /** A claimed row goes back to the queue this long after its worker stopped answering. */
+  DELIVERY_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  DELIVERY_RETRY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(3_600_000),
+  /** Local SMTP, Twilio-shaped and WhatsApp-shaped peers for a channel with no provider configured (never in production by default). */
+  DELIVERY_LOCAL_PEERS: z.enum(['auto', 'true', 'false']).default('auto'),
+  SMTP_URL: optUrl,
+  SMTP_FROM: z.string().min(3).default('PlusOne <invitations@plusone.local>'),
+  TWILIO_API_URL: z.url().default('https://api.twilio.com'),
+  TWILIO_ACCOUNT_SID: optString,
+  TWILIO_AUTH_TOKEN: optString,
+  TWILIO_FROM: optString,
+  WHATSAPP_API_URL: z.url().default('https://graph.facebook.com/v21.0'),
+  WHATSAPP_PHONE_NUMBER_ID: optString,
+  WHATSAPP_TOKEN: optString,
+  /** Meta app secret: checks X-Hub-Signature-256 on status webhooks. */
+  WHATSAPP_APP_SECRET: optString,
+  /** Answers Meta's webhook verification (hub.verify_token). */
+  WHATSAPP_VERIFY_TOKEN: optString,
+  /** An invite link works this many days after the invitation is made; a short code this many. */
+  INVITE_CODE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  SHORT_CODE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Webhook delivery workers in this process (server/webhooks/README.md); 0 turns webhook delivery off here. */
+  WEBHOOK_WORKERS: z.coerce.number().int().min(0).max(64).default(4),
+  /** How often an idle webhook worker looks for due deliveries (the marketing feed's latency bound). */
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** A receiver that has not answered by then is a failed attempt. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** An endpoint whose every attempt failed for this many days (fractions allowed) is disabled. */
+  WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().positive().max(365).default(5),
+  /** Test only: the webhook retry schedule in ms, comma-separated (default: the published one). */
+  TEST_WEBHOOK_RETRY_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds')
+    .transform((v) => v.split(',').map(Number))
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Test only: deliberate faults (server/faults.ts), comma-separated. */
   TEST_FAULTS: z
     .string()
@@ -39,7 +86,16 @@ export const ConfigSchema = z.object({
 }).refine((c) => c.NODE_ENV !== 'production' || (c.TEST_FAULTS.length === 0 && c.TEST_COMMIT_DELAY_MS === 0), {
   message: 'TEST_FAULTS and TEST_COMMIT_DELAY_MS must not be set in production',
   path: ['TEST_FAULTS'],
-});
+})
+  .superRefine((c, ctx) => {
+    // A provider is configured whole or not at all (then the local peer or nothing).
+    const groups = { twilio: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'], whatsapp: ['WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_TOKEN'] } as const;
+    for (const keys of Object.values(groups)) {
+      const set = keys.filter((k) => c[k] !== undefined);
+      if (set.length === 0 || set.length === keys.length) continue;
+      for (const k of keys) if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `is required with ${set.join(', ')}` });
+    }
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -60,7 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** Variables only the test suites set (server/faults.ts). */
-export const testOnlyKeys: readonly (keyof Config)[] = ['TEST_FAULTS', 'TEST_COMMIT_DELAY_MS'];
+export const testOnlyKeys: readonly (keyof Config)[] = ['TEST_FAULTS', 'TEST_COMMIT_DELAY_MS', 'TEST_WEBHOOK_RETRY_MS'];
 
 /** The variables an operator sets, for docs and the docker-compose check. */
 export const configKeys = (Object.keys(ConfigSchema.shape) as (keyof Config)[]).filter((k) => !testOnlyKeys.includes(k));

@@ -16,6 +16,8 @@ export const ErrorCode = {
   FRAUD_BLOCKED: 'FRAUD_BLOCKED',
   NOT_READY: 'NOT_READY',
   INTERNAL: 'INTERNAL',
+  CODE_EXPIRED: 'CODE_EXPIRED',
+  CODE_USED: 'CODE_USED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -34,6 +36,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   FRAUD_BLOCKED: 403,
   NOT_READY: 503,
   INTERNAL: 500,
+  CODE_EXPIRED: 410,
+  CODE_USED: 409,
 };
 
 /** What a person reads when a code reaches the screen. */
@@ -50,6 +54,8 @@ export const errorText: Record<ErrorCode, string> = {
   FRAUD_BLOCKED: 'This was blocked by our safety checks.',
   NOT_READY: 'The service is starting; try again in a moment.',
   INTERNAL: 'Something went wrong on our side.',
+  CODE_EXPIRED: 'This invitation has expired: ask for a new one.',
+  CODE_USED: 'This invitation has already been used.',
 };
 
 export interface ErrorBody {

@@ -57,6 +57,7 @@ export function InvitationList({ sync, limit = 50 }: { sync: UserSync; limit?: n
             <span className="muted">
               {row.invitation.recipientEmail} · {relationshipLabel[row.invitation.relationship]} · {countedLabel(row.invitation)}
             </span>
+            <span className="muted" data-testid="invitation-variant">Template variant: {row.invitation.variant}</span>
           </div>
           <span className={`badge status-${row.invitation.status}`}>{row.invitation.status}</span>
           <span className={`badge sync-${row.refusal ? 'refused' : row.invitation.syncState}`}>{syncLabel(row)}</span>

@@ -6,6 +6,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { newInviteCode, newShortCode } from '../../shared/codes';
+import { readSnapshot, snapshotIds } from '../../shared/analytics/snapshots';
+import { assignVariant } from '../../shared/experiments/assign';
+import { CONTROL, experimentFor } from '../../shared/experiments/config';
 import { Channel, InvitationInput, Relationship, canTransition, contactProblem } from '../../shared/invitation';
 import type { SessionUser } from '../../shared/roles';
 import { deviceId } from '../auth/session';
@@ -21,6 +24,21 @@ export const InviteFields = z.object({
   recipientPhone: InvitationInput.shape.recipientPhone,
 });
 export type InviteFields = z.input<typeof InviteFields>;
+
+/**
+ * The template variant for a new invitation, from a cached `experiments` snapshot: the shared
+ * assignment over the last config this device synced (the server assigns the same), so it works
+ * offline. No config cached (or one this build cannot read): control.
+ */
+export function variantFromSnapshot(doc: { kind: string; data: unknown } | null, channel: Channel, inviterId: string): string {
+  const experiment = experimentFor(readSnapshot('experiments', doc), channel);
+  return experiment ? assignVariant(experiment, inviterId) : CONTROL;
+}
+
+export async function assignInvitationVariant(db: PlusOneDb, channel: Channel, inviterId: string): Promise<string> {
+  const doc = await db.metrics.findOne(snapshotIds.experiments).exec();
+  return variantFromSnapshot(doc ? doc.toJSON() : null, channel, inviterId);
+}
 
 export type CreateResult = { ok: true; invitation: LocalInvitation } | { ok: false; error: string };
 
@@ -38,6 +56,7 @@ export async function createInvitation(db: PlusOneDb, user: SessionUser, fields:
   const input = InvitationInput.parse({
     ...parsed.data,
     // Made here, so the link and the short code work before the device is online again.
+    variant: await assignInvitationVariant(db, parsed.data.channel, user.id),
     inviteCode: newInviteCode(random),
     shortCode: newShortCode(random),
     id: uuidv7(),

@@ -30,6 +30,7 @@ export function Header({ sync }: { sync: UserSync }) {
           </NavLink>
           <NavLink to="/dashboard/attribution">Referrals</NavLink>
           {isAdmin(user.role) && <NavLink to="/admin/marketing">Marketing</NavLink>}
+          {isAdmin(user.role) && <NavLink to="/admin/experiments">Experiments</NavLink>}
         </nav>
         <SyncIndicator status={status} />
         <div className="actions">

@@ -126,7 +126,7 @@ function randomWindow(today: string, maxEndOffset = 14): DayWindow {
   return windowEnding(end, pick([7, 30, 90]));
 }
 
-const DIM_VALUES: Record<Exclude<Dimension, 'all'>, string[]> = {
+const DIM_VALUES: Record<Extract<Dimension, 'actor' | 'channel' | 'variant'>, string[]> = {
   actor: ['supplier', 'couple'],
   channel: ['email', 'sms', 'whatsapp'],
   variant: ['control', 'variant_a', 'variant_b'],

@@ -8,11 +8,12 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { analytics, analyticsOptions } from './analytics';
+import { bandit, experiments } from './experiments';
 import { push } from './push';
 import { sync } from './sync';
 import { formatRows, type Suite } from './table';
 
-const suites: Suite[] = [sync, push, analytics];
+const suites: Suite[] = [sync, push, analytics, experiments, bandit];
 
 function machine(): string {
   const load = loadavg()

@@ -19,6 +19,7 @@
  * platform's K over 30 days is about 1.3 (1.1 to 1.6 depending on the seed).
  * Couple accounts are u-c0, u-c1, ... and suppliers u-s0, u-s1, ... besides the demo accounts.
  */
+import { isValidPhoneNumber } from 'libphonenumber-js/min';
 import { v7 as uuidv7 } from 'uuid';
 import type { Channel, InvitationStatus, Relationship } from '../../shared/invitation';
 import { createRng, type Rng } from '../../shared/random';
@@ -185,6 +186,14 @@ export function planDemo({ suppliers = DEFAULT_SUPPLIERS, seed = 20261125, now =
     const p = person();
     return { name: `${p.first} ${p.last}`, email: `${p.first}.${p.last}.${++guests}@guests.example`.toLowerCase() };
   };
+  /** A UK mobile number, for SMS and WhatsApp invitations (valid by the shared rule's library). */
+  const phoneRng = createRng(seed ^ 0x9e3779b9);
+  const phone = (): string => {
+    for (;;) {
+      const number = `+447${String(phoneRng.int(0, 999_999_999)).padStart(9, '0')}`;
+      if (isValidPhoneNumber(number)) return number;
+    }
+  };
   const pickVariant = () => weighted(rng, [['control', 2], ['variant_a', 1], ['variant_b', 1]] as const);
   const pickChannel = (role: Inviter['role']): Channel =>
     role === 'supplier'
@@ -235,6 +244,7 @@ export function planDemo({ suppliers = DEFAULT_SUPPLIERS, seed = 20261125, now =
       orgId: from.orgId,
       recipientEmail: to.email,
       recipientName: to.name,
+      recipientPhone: channel === 'email' ? null : phone(),
       relationship: o.relationship,
       channel,
       status: outcome.status,

@@ -15,6 +15,7 @@ import { recordEvent } from './events';
 import { readFeed, type FeedRow } from './feed';
 import { lockIds } from './locks';
 import { hasFault } from '../faults';
+import { enqueueDeliveries } from '../delivery/outbox';
 
 export interface InvitationRow extends FeedRow {
   id: string;
@@ -299,6 +300,7 @@ export async function pushInvitations(
     }
   }
   const inserted = await insertInvitations(tx, inserts);
+  events.push(...(await enqueueDeliveries(tx, inserted, now)));
   changed.push(...inserted.map(toInvitationDoc));
   return { results, changed, events };
 }

@@ -41,7 +41,8 @@ export interface ApiClient {
 }
 
 export async function startTestServer({ engine, demo = true, env = {} }: { engine?: Engine; demo?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent', METRICS_COALESCE_MS: '20', ...env });
+  // Delivery workers only where a test asks for them (they move statuses on their own).
+  const config = loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent', METRICS_COALESCE_MS: '20', DELIVERY_WORKERS: '0', ...env });
   const testDb = await freshDb(engine);
   const plusone = createApp({ config, db: testDb.db, log: createLogger('silent') });
   let port: number;

@@ -9,7 +9,8 @@
 import type { Queryable } from '../db/db';
 import { funnel, type DayWindow, type Funnel, type StatusCounts } from '../../shared/viral';
 
-export const dimensions = ['all', 'actor', 'channel', 'variant'] as const;
+/** 'experiment' has values '<channel>:<variant>' (migration 009); 'variant' mixes the channels. */
+export const dimensions = ['all', 'actor', 'channel', 'variant', 'experiment'] as const;
 export type Dimension = (typeof dimensions)[number];
 
 export interface WindowCounts extends StatusCounts {

@@ -16,7 +16,8 @@ const DIMENSIONED = `
      WHERE NOT i.deleted),
   dimmed AS (
     SELECT d.dim, d.val, inv.*
-      FROM inv CROSS JOIN LATERAL (VALUES ('all', ''), ('actor', inv.role), ('channel', inv.channel), ('variant', inv.variant)) AS d (dim, val))`;
+      FROM inv CROSS JOIN LATERAL (VALUES ('all', ''), ('actor', inv.role), ('channel', inv.channel), ('variant', inv.variant),
+                                    ('experiment', inv.channel || ':' || inv.variant)) AS d (dim, val))`;
 
 /** Each counter table: the expected rows, and the live rows that count (zeros are no rows). */
 export const counterTables = {

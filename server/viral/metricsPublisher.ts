@@ -68,8 +68,8 @@ export interface DirtyHint {
   emails?: readonly string[];
 }
 
-/** Extra owner-facing snapshots computed by other modules (segments). */
-export type SnapshotSource = (db: Db, now: Date) => Promise<{ id: string; kind: MetricsKind; data: object } | null>;
+/** Extra snapshots computed by other modules (segments, experiments), for the owner unless they say 'all'. */
+export type SnapshotSource = (db: Db, now: Date) => Promise<{ id: string; kind: MetricsKind; data: object; audience?: 'all' | 'owner' } | null>;
 
 /** The owner's snapshots (leaderboard, attribution, segments) cost more and wait this long at least. */
 export const SLOW_COALESCE_MS = 2000;
@@ -92,6 +92,9 @@ export class MetricsPublisher {
 
   /** Where events this publisher records (tier changes) go live. */
   onEvents: (events: ViralEventDoc[]) => void = () => {};
+
+  /** Also told of every platform K snapshot it writes (webhooks: coefficient.updated). */
+  onPlatform: (docs: MetricsDoc[]) => void | Promise<void> = () => {};
 
   addSource(source: SnapshotSource): void {
     this.sources.push(source);
@@ -131,6 +134,7 @@ export class MetricsPublisher {
       keep(await upsert(this.db, snapshotIds.platform(w), 'platform', 'all', await platformSnapshot(this.db, w, now, trend), now));
     }
     if (written.length > 0) this.publish(written);
+    if (written.length > 0) await this.onPlatform(written.map((w) => w.doc));
     return written.map((w) => w.doc);
   }
 
@@ -154,7 +158,7 @@ export class MetricsPublisher {
     keep(await upsert(this.db, snapshotIds.attribution, 'attribution', 'owner', await readAttributionReport(this.db), now));
     for (const source of this.sources) {
       const s = await source(this.db, now);
-      if (s) keep(await upsert(this.db, s.id, s.kind, 'owner', s.data, now));
+      if (s) keep(await upsert(this.db, s.id, s.kind, s.audience ?? 'owner', s.data, now));
     }
     if (written.length > 0) this.publish(written);
     return written.map((w) => w.doc);

@@ -21,6 +21,7 @@ const labels: Record<Exclude<Dimension, 'all'>, (val: string) => string> = {
   actor: (v) => (v === 'supplier' ? 'Suppliers' : v === 'couple' ? 'Couples' : v),
   channel: (v) => ({ email: 'Email', sms: 'SMS', whatsapp: 'WhatsApp' })[v] ?? v,
   variant: (v) => v.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+  experiment: (v) => v,
 };
 
 function slice(key: string, label: string, c: WindowCounts, suppressed: boolean): KSlice {

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { KStatus } from '../viral';
+import { ExperimentsData } from '../experiments/config';
 
 const count = z.number().int().nonnegative();
 const figure = z.number().nonnegative();
@@ -127,11 +128,9 @@ export const SegmentSummary = z.object({ id: z.string(), name: z.string(), built
 export const SegmentsData = z.object({ segments: z.array(SegmentSummary) });
 export type SegmentsData = z.infer<typeof SegmentsData>;
 
-/**
- * Experiment config every inviting device needs offline (owned by shared/experiments/), and the
- * owner's alerts (issue 9): typed by their own modules, carried here as records.
- */
-export const ExperimentsData = z.record(z.string(), z.unknown());
+/** Experiment config every inviting device needs offline, with results for the owner (shared/experiments/config.ts). */
+export { ExperimentsData };
+/** The owner's alerts (issue 9): typed by their own module, carried here as a record. */
 export const AlertsData = z.record(z.string(), z.unknown());
 
 export const metricsKinds = ['platform', 'connectors', 'user', 'attribution', 'segments', 'experiments', 'alerts'] as const;
