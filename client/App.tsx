@@ -15,6 +15,12 @@ const HOME = '/dashboard/viral';
 const ReferralTracker = lazy(() => import('./screens/attribution/ReferralTracker').then((m) => ({ default: m.ReferralTracker })));
 const MarketingScreen = lazy(() => import('./screens/marketing/MarketingScreen').then((m) => ({ default: m.MarketingScreen })));
 const ExperimentsScreen = lazy(() => import('./screens/experiments/ExperimentsScreen').then((m) => ({ default: m.ExperimentsScreen })));
+const IntegrationsScreen = lazy(() => import('./screens/integrations/IntegrationsScreen').then((m) => ({ default: m.IntegrationsScreen })));
+
+const DeliveryScreen = lazy(() => import('./screens/delivery/DeliveryScreen').then((m) => ({ default: m.DeliveryScreen })));
+// The couple's pages: no account needed to open them.
+const InvitePage = lazy(() => import('./invite/InvitePage').then((m) => ({ default: m.InvitePage })));
+const JoinPage = lazy(() => import('./invite/JoinPage').then((m) => ({ default: m.JoinPage })));
 
 function SignedIn() {
   const user = useSession();
@@ -32,6 +38,8 @@ function SignedIn() {
           <Route path="/dashboard/attribution" element={<ReferralTracker />} />
           <Route path="/admin/marketing" element={owner ? <MarketingScreen /> : <Navigate to={HOME} replace />} />
           <Route path="/admin/experiments" element={owner ? <ExperimentsScreen /> : <Navigate to={HOME} replace />} />
+          <Route path="/admin/integrations" element={owner ? <IntegrationsScreen /> : <Navigate to={HOME} replace />} />
+          <Route path="/admin/delivery" element={owner ? <DeliveryScreen /> : <Navigate to={HOME} replace />} />
           <Route path="*" element={<Navigate to={HOME} replace />} />
         </Routes>
       </Suspense>
@@ -48,6 +56,8 @@ export function App() {
       <UpdatePrompt />
       <Routes>
         <Route path="/login" element={<LoginScreen />} />
+        <Route path="/invite/:code" element={<Suspense fallback={<p className="loading">Opening…</p>}><InvitePage /></Suspense>} />
+        <Route path="/join" element={<Suspense fallback={<p className="loading">Opening…</p>}><JoinPage /></Suspense>} />
         <Route path="/*" element={<SignedIn />} />
       </Routes>
     </BrowserRouter>

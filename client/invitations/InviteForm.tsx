@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { relationshipLabel, relationships, type Relationship } from '../../shared/invitation';
+import { channels, relationshipLabel, relationships, type Channel, type Relationship } from '../../shared/invitation';
 import type { UserSync } from '../sync/userSync';
 import { createInvitation } from './create';
 
@@ -11,16 +11,21 @@ interface Props {
   onSent?: () => void;
 }
 
+const channelLabel: Record<Channel, string> = { email: 'Email', sms: 'SMS', whatsapp: 'WhatsApp' };
+
 export function InviteForm({ sync, ids, compact = false, onSent }: Props) {
   const [email, setEmail] = useState('');
   const [relationship, setRelationship] = useState<Relationship>('past_client');
+  const [channel, setChannel] = useState<Channel>('email');
+  const [phone, setPhone] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
-    const result = await createInvitation(sync.db, sync.user, { recipientEmail: email, relationship });
+    const byPhone = channel !== 'email';
+    const result = await createInvitation(sync.db, sync.user, { recipientEmail: email, relationship, channel, recipientPhone: byPhone ? phone.replace(/[\s()-]/g, '') || null : null });
     setBusy(false);
     if (!result.ok) {
       setError(result.error);
@@ -28,6 +33,7 @@ export function InviteForm({ sync, ids, compact = false, onSent }: Props) {
     }
     setError(null);
     setEmail('');
+    setPhone('');
     onSent?.();
   }
 
@@ -56,6 +62,22 @@ export function InviteForm({ sync, ids, compact = false, onSent }: Props) {
           ))}
         </select>
       </label>
+      <label>
+        Send by
+        <select data-testid={compact ? `${ids.email}-channel` : 'channel'} value={channel} onChange={(e) => setChannel(e.target.value as Channel)}>
+          {channels.map((c) => (
+            <option key={c} value={c}>
+              {channelLabel[c]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {channel !== 'email' && (
+        <label>
+          Mobile number (international, like +44 7911 123456)
+          <input type="tel" inputMode="tel" autoComplete="off" data-testid={compact ? `${ids.email}-phone` : 'recipient-phone'} value={phone} onChange={(e) => setPhone(e.target.value)} placeholder="+44 7911 123456" />
+        </label>
+      )}
       {error && (
         <p className="form-error" role="alert">
           {error}

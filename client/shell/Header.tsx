@@ -3,6 +3,7 @@ import { Link, NavLink, useNavigate } from 'react-router';
 import { canInvite, isAdmin } from '../../shared/roles';
 import { signOut } from '../auth/session';
 import { InviteForm } from '../invitations/InviteForm';
+import { IntegrationsNavLink } from '../screens/integrations/IntegrationsNavLink';
 import { stopUserSync, useSyncStatus, type UserSync } from '../sync/userSync';
 import { SyncIndicator } from './SyncIndicator';
 
@@ -31,6 +32,8 @@ export function Header({ sync }: { sync: UserSync }) {
           <NavLink to="/dashboard/attribution">Referrals</NavLink>
           {isAdmin(user.role) && <NavLink to="/admin/marketing">Marketing</NavLink>}
           {isAdmin(user.role) && <NavLink to="/admin/experiments">Experiments</NavLink>}
+          {isAdmin(user.role) && <NavLink to="/admin/delivery">Delivery</NavLink>}
+          {isAdmin(user.role) && <IntegrationsNavLink />}
         </nav>
         <SyncIndicator status={status} />
         <div className="actions">

@@ -27,12 +27,14 @@ export interface World {
 
 let counter = 0;
 
-export const test = base.extend<{ hosts: Set<string> }, { world: World }>({
+export const test = base.extend<{ hosts: Set<string> }, { world: World; serverEnv: Record<string, string> }>({
+  /** Extra server configuration for a spec (`test.use({ serverEnv: { DELIVERY_WORKERS: '2' } })`). */
+  serverEnv: [{}, { scope: 'worker', option: true }],
   world: [
-    async ({}, use) => {
+    async ({ serverEnv }, use) => {
       const staticDir = mkdtempSync(join(tmpdir(), 'plusone-pwa-'));
       cpSync('dist', staticDir, { recursive: true });
-      const server = await startTestServer({ env: { STATIC_DIR: staticDir } });
+      const server = await startTestServer({ env: { STATIC_DIR: staticDir, ...serverEnv } });
       const net = await startNetCut(Number(new URL(server.url).port));
       const world: World = {
         server,

@@ -9,11 +9,13 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { analytics, analyticsOptions } from './analytics';
 import { bandit, experiments } from './experiments';
+import { delivery } from './delivery';
 import { push } from './push';
 import { sync } from './sync';
+import { webhooks } from './webhooks';
 import { formatRows, type Suite } from './table';
 
-const suites: Suite[] = [sync, push, analytics, experiments, bandit];
+const suites: Suite[] = [sync, push, analytics, experiments, bandit, webhooks, delivery];
 
 function machine(): string {
   const load = loadavg()

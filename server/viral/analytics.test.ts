@@ -134,7 +134,7 @@ describe('attribution', () => {
     // Neither the supplier nor the couple can pull the owner's snapshots.
     for (const client of [star, bride]) {
       const ids = (await pullAll<MetricsDoc>(client, 'metrics')).documents.map((d) => d.id);
-      expect(ids.filter((id) => !id.startsWith('platform:'))).toEqual([`user:${client === star ? 'u-star' : 'u-bride'}`]);
+      expect(ids.filter((id) => !id.startsWith('platform:')).sort()).toEqual(['experiments', `user:${client === star ? 'u-star' : 'u-bride'}`]);
     }
   });
 });

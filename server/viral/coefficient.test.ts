@@ -78,8 +78,8 @@ describe('metrics snapshots (pull-only)', () => {
       expect(doc.kLow).toBeLessThanOrEqual(doc.k);
       expect(doc.kHigh).toBeGreaterThanOrEqual(doc.k);
     }
-    // A supplier sees the platform and their own snapshot, never the owner's.
-    expect(documents.map((d) => d.id).sort()).toEqual(['platform:30', 'platform:7', 'platform:90', 'user:u-ritz']);
+    // A supplier sees the platform, the experiment config and their own snapshot, never the owner's.
+    expect(documents.map((d) => d.id).sort()).toEqual(['experiments', 'platform:30', 'platform:7', 'platform:90', 'user:u-ritz']);
 
     expect(await server.plusone.metrics.refresh()).toEqual([]);
     expect((await pullAll(ritz, 'metrics', checkpoint)).documents).toEqual([]);

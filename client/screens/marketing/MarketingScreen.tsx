@@ -13,6 +13,7 @@ import { useSyncStatus } from '../../sync/userSync';
 import { AsOfNote } from '../viral/AsOfNote';
 import { NoFigures } from '../viral/NoFigures';
 import { useSnapshot } from '../viral/useSnapshot';
+import { SegmentFeed } from '../integrations/SegmentFeed';
 import { AttributionReport } from './AttributionReport';
 import { SegmentBuilder } from './SegmentBuilder';
 import { SegmentCard, type CardSegment } from './SegmentCard';
@@ -97,6 +98,7 @@ export function MarketingScreen() {
           }}
         />
       </section>
+      <SegmentFeed segments={cards} online={online} version={`${cachedAt}:${version}`} />
       <AttributionReport snapshot={attribution} />
     </main>
   );

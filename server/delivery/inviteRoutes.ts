@@ -1,0 +1,107 @@
+/**
+ * The couple's side of an invitation (shared/invites.ts):
+ *   GET  /api/invites/:code          who invited them (counts as an open)
+ *   POST /api/invites/:code/accept   signed in: accept
+ *   POST /api/invites/:code/signup   new person: make a couple account, sign in, accept
+ *   POST /api/join/check             short code → the inviter's name (rate-limited)
+ *   POST /api/join/signup            short code + new account (rate-limited)
+ */
+import express, { type Express, type Request, type Response } from 'express';
+import { parseShortCode } from '../../shared/codes';
+import { ErrorCode } from '../../shared/errors';
+import { InviteCode, ShortCodeRequest, ShortCodeSignupRequest, SignupRequest, type AcceptResult, type ShortCodeInfo } from '../../shared/invites';
+import { hashPassword } from '../auth/passwords';
+import { requireUser } from '../auth/routes';
+import { createSession, SESSION_COOKIE } from '../auth/sessions';
+import type { Db } from '../db/db';
+import { HttpError, parse } from '../http/errors';
+import type { Applied } from './callbacks';
+import { markOpened } from './callbacks';
+import { accept, closedReason, createCouple, expiresAt, findInvite, notFound, openInvite, toInfo, type CodeKind } from './invites';
+import type { GuessLimiter } from './limiter';
+
+export interface InviteDeps {
+  db: Db;
+  inviteDays: number;
+  shortDays: number;
+  sessionDays: number;
+  secureCookies: 'auto' | 'true' | 'false';
+  limiter: GuessLimiter;
+  publish(applied: Applied): void;
+}
+
+export function installInviteRoutes(app: Express, deps: InviteDeps): void {
+  const router = express.Router();
+  const days = (kind: CodeKind) => (kind === 'invite' ? deps.inviteDays : deps.shortDays);
+
+  const setCookie = (req: Request, res: Response, token: string) => {
+    const secure = deps.secureCookies === 'auto' ? req.secure && req.hostname !== 'localhost' && req.hostname !== '127.0.0.1' : deps.secureCookies === 'true';
+    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, maxAge: deps.sessionDays * 86_400_000, path: '/' });
+  };
+
+  const guess = async (req: Request): Promise<string> => {
+    const verdict = await deps.limiter.take(req.ip ?? 'unknown');
+    if (!verdict.ok) {
+      throw new HttpError(ErrorCode.RATE_LIMITED, `Too many tries with codes: try again in ${verdict.retryAfterS} s.`, undefined, { 'Retry-After': String(verdict.retryAfterS) });
+    }
+    const code = parseShortCode(parse(ShortCodeRequest, { shortCode: req.body?.shortCode }).shortCode);
+    if (!code) throw notFound('short');
+    return code;
+  };
+
+  /** Signs up a new couple and accepts in one transaction; signs them in. */
+  const signup = async (req: Request, res: Response, kind: CodeKind, code: string, body: SignupRequest) => {
+    const passwordHash = await hashPassword(body.password);
+    const out = await deps.db.transaction(async (tx) => {
+      const row = await openInvite(tx, kind, code, days(kind));
+      const user = await createCouple(tx, body, passwordHash);
+      const applied = await accept(tx, row, user, kind === 'invite' ? 'invite_link' : 'short_code');
+      const token = await createSession(tx, user.id, deps.sessionDays);
+      return { applied, token, result: { invitationId: row.id, inviterName: row.inviter_name, userId: user.id } satisfies AcceptResult };
+    });
+    deps.publish(out.applied);
+    setCookie(req, res, out.token);
+    res.status(201).json(out.result);
+  };
+
+  router.get('/invites/:code', async (req, res) => {
+    const code = parse(InviteCode, req.params.code);
+    const row = await findInvite(deps.db, 'invite', code);
+    if (!row) throw notFound('invite');
+    if (!closedReason(row, deps.inviteDays)) deps.publish(await markOpened(deps.db, code));
+    res.json(toInfo(row, deps.inviteDays));
+  });
+
+  router.post('/invites/:code/accept', async (req, res) => {
+    const user = requireUser(req);
+    const code = parse(InviteCode, req.params.code);
+    const out = await deps.db.transaction(async (tx) => {
+      const row = await openInvite(tx, 'invite', code, deps.inviteDays);
+      return { row, applied: await accept(tx, row, user, 'invite_link') };
+    });
+    deps.publish(out.applied);
+    res.json({ invitationId: out.row.id, inviterName: out.row.inviter_name, userId: user.id } satisfies AcceptResult);
+  });
+
+  router.post('/invites/:code/signup', async (req, res) => {
+    const code = parse(InviteCode, req.params.code);
+    await signup(req, res, 'invite', code, parse(SignupRequest, req.body));
+  });
+
+  router.post('/join/check', async (req, res) => {
+    const code = await guess(req);
+    const row = await findInvite(deps.db, 'short', code);
+    if (!row) throw notFound('short');
+    const closed = closedReason(row, deps.shortDays);
+    if (closed) throw new HttpError(closed.code, closed.message);
+    res.json({ inviterName: row.inviter_name, expiresAt: expiresAt(row, deps.shortDays).toISOString() } satisfies ShortCodeInfo);
+  });
+
+  router.post('/join/signup', async (req, res) => {
+    const code = await guess(req);
+    const { shortCode: _typed, ...body } = parse(ShortCodeSignupRequest, req.body);
+    await signup(req, res, 'short', code, body);
+  });
+
+  app.use('/api', router);
+}

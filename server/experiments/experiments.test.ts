@@ -1,0 +1,207 @@
+/**
+ * /api/experiments over real HTTP on the real database: who may use it, template validation in
+ * plain words, results that match the counters and the bookings, a winner recorded once, a
+ * promotion that is an event and reaches every device as config, Thompson reweighting that
+ * syncs, and the template delivery loads.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPERIMENT_RESULTS_ID, ExperimentsData } from '../../shared/experiments/config';
+import { channels } from '../../shared/invitation';
+import { defaultTemplates, validateTemplate } from '../../shared/templates';
+import { migrationsDir } from '../db/migrate';
+import { checkDrift } from '../viral/kRebuild';
+import { compactCounters } from '../viral/kCounters';
+import type { Db } from '../db/db';
+import { insertInvitations } from '../sync/invitations';
+import { countRows, pullAll, TEST_PASSWORD } from '../test/fixtures';
+import { newInvitation, startTestServer, type ApiClient, type TestServer } from '../test/server';
+import { person } from '../segments/segmentsFixtures';
+import { reweightExperiments } from './bandit';
+import { ensureDefaultExperiments, starterVariants } from './store';
+import { loadTemplate } from './templates';
+
+let server: TestServer;
+let db: Db;
+let owner: ApiClient;
+let supplier: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer({ demo: false });
+  db = server.testDb.db;
+  await person(db, 'x-owner', 'owner');
+  await person(db, 'x-supplier', 'supplier');
+  owner = await server.as('x-owner@segments.test', TEST_PASSWORD);
+  supplier = await server.as('x-supplier@segments.test', TEST_PASSWORD);
+});
+afterAll(() => server?.close());
+
+/** `n` invitations per inviter on a channel and variant, `accepted` of them accepted, the rest sent. */
+async function invitations(channel: 'email' | 'sms' | 'whatsapp', variant: string, inviters: string[], n: number, accepted: number) {
+  const now = new Date();
+  for (const inviter of inviters) {
+    await insertInvitations(
+      db,
+      Array.from({ length: n }, (_, i) => ({
+        ...newInvitation(inviter, { channel, variant, status: i < accepted ? 'accepted' : 'sent', recipientPhone: channel === 'email' ? null : '+447911123456' }),
+        orgId: null,
+        deleted: false,
+        createdAt: now,
+        countedAt: now,
+        timeSource: 'device' as const,
+      })),
+    );
+  }
+}
+
+async function people(prefix: string, n: number): Promise<string[]> {
+  const ids = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+  for (const id of ids) await person(db, id);
+  return ids;
+}
+
+describe('experiments API', () => {
+  it('is the owner’s: 401 without a session, 403 for anyone else', async () => {
+    expect((await server.anonymous().get('/api/experiments')).status).toBe(401);
+    expect((await supplier.get('/api/experiments')).status).toBe(403);
+    expect((await supplier.post('/api/experiments/email/variants/control', { subject: 'x', body: '{{link}}' })).body.error.code).toBe('FORBIDDEN');
+    expect((await supplier.post('/api/experiments/email/promote', { variant: 'control' })).status).toBe(403);
+    expect((await owner.get('/api/experiments/fax')).status).toBe(404);
+  });
+
+  it('starts with an experiment per channel: control and variant_a, evenly split', async () => {
+    const res = await owner.get('/api/experiments');
+    expect(res.status).toBe(200);
+    expect(res.body.experiments.map((e: any) => e.channel)).toEqual(['email', 'sms', 'whatsapp']);
+    for (const e of res.body.experiments) {
+      expect(e.variants.map((v: any) => [v.name, v.weight])).toEqual([['control', 1], ['variant_a', 1]]);
+      expect(e).toMatchObject({ mode: 'fixed', threshold: 0.95, status: 'running', defaultVariant: 'control' });
+    }
+    expect(res.body.experiments[0].variants[0]).toMatchObject(defaultTemplates.email);
+    for (const c of channels) expect(validateTemplate(c, starterVariants[c]), c).toEqual([]);
+    expect(res.body.results).toHaveLength(3);
+  });
+
+  it('refuses a template with an unknown variable or too long for SMS, saying why', async () => {
+    const bad = await owner.post('/api/experiments/email/variants/variant_a', { subject: 'Hi {{firstName}}', body: 'Join {{link}}' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('INVALID_INPUT');
+    expect(bad.body.error.details.problems).toEqual([expect.stringContaining('unknown variable {{firstName}}')]);
+    const long = await owner.post('/api/experiments/sms/variants/variant_a', { body: 'x'.repeat(500) + ' {{link}}' });
+    expect(long.status).toBe(400);
+    expect(long.body.error.message).toMatch(/segments, over the limit of 3/);
+    const noLink = await owner.post('/api/experiments/whatsapp/variants/variant_b', { body: 'Hello from {{venue}}' });
+    expect(noLink.body.error.details.problems).toEqual(['The body must include the invite link, {{link}}.']);
+    expect((await owner.post('/api/experiments/sms/variants/Bad-Name', { body: '{{link}}' })).status).toBe(400);
+  });
+
+  it('saves a valid template, adds a new variant, and delivery loads it (falling back to the default)', async () => {
+    const saved = await owner.post('/api/experiments/email/variants/variant_a', { subject: '{{inviterName}} saved you a seat', body: 'Come along: {{link}}' });
+    expect(saved.status).toBe(200);
+    expect(await loadTemplate(db, 'email', 'variant_a')).toEqual({ subject: '{{inviterName}} saved you a seat', body: 'Come along: {{link}}' });
+    const added = await owner.post('/api/experiments/whatsapp/variants/variant_b', { body: 'Hi! {{link}}', weight: 0 });
+    expect(added.body.experiment.variants.map((v: any) => [v.name, v.weight])).toEqual([['control', 1], ['variant_a', 1], ['variant_b', 0]]);
+    // An unknown variant gets the experiment's default; no experiment row at all, the shared default.
+    expect(await loadTemplate(db, 'sms', 'variant_zz')).toEqual(defaultTemplates.sms);
+    await db.query(`DELETE FROM experiments WHERE channel = 'whatsapp'`);
+    expect(await loadTemplate(db, 'whatsapp', 'control')).toEqual(defaultTemplates.whatsapp);
+    await db.query(`DELETE FROM experiments`);
+    await ensureDefaultExperiments(db); // as at start: every channel gets its starter experiment
+  });
+
+  it('results per variant match the counters and the bookings', async () => {
+    const c = await people('sms-c', 6);
+    const a = await people('sms-a', 6);
+    await invitations('sms', 'control', c, 10, 1); // 60 sent, 6 accepted
+    await invitations('sms', 'variant_a', a, 10, 2); // 60 sent, 12 accepted
+    await invitations('email', 'variant_a', a.slice(0, 2), 5, 5); // another channel: not counted here
+    // A referred couple with a booking, brought in by a variant_a SMS invitation.
+    const couple = await person(db, 'sms-couple', 'couple');
+    const [inv] = await db.query<{ id: string }>(`SELECT id FROM invitations WHERE channel = 'sms' AND variant = 'variant_a' AND status = 'accepted' LIMIT 1`);
+    await db.query('UPDATE users SET referred_by = $2, referral_invitation_id = $3 WHERE id = $1', [couple, a[0], inv!.id]);
+    await db.query('INSERT INTO bookings (id, couple_id, amount_cents, booked_at) VALUES ($1, $2, 250000, now())', [uuidv7(), couple]);
+
+    const res = await owner.get('/api/experiments/sms');
+    const [control, variantA] = res.body.results.variants;
+    expect(control).toMatchObject({ name: 'control', sends: 60, deliveries: 6, opens: 6, acceptances: 6, inviters: 6, bookings: 0, chanceToBeatControl: null });
+    expect(variantA).toMatchObject({ name: 'variant_a', sends: 60, acceptances: 12, inviters: 6, bookings: 1, bookingCents: 250000 });
+    expect(variantA.rate).toBeCloseTo(13 / 62, 10);
+    expect(variantA.rateLow).toBeLessThan(variantA.rate);
+    expect(variantA.chanceToBeatControl).toBeGreaterThan(0.85);
+    expect(variantA.chanceToBeatControl).toBeLessThan(0.99);
+    expect(res.body.results.srm).toMatchObject({ mismatch: false, skipped: expect.stringMatching(/fewer than 20/) });
+  });
+
+  it('records a winner once, with one experiment.winner event, when a variant passes the threshold', async () => {
+    await owner.post('/api/experiments/sms/settings', { threshold: 0.9 });
+    const first = await owner.get('/api/experiments/sms');
+    expect(first.body.results.leader).toBe('variant_a');
+    expect(first.body.results.winner).toBe('variant_a');
+    await owner.get('/api/experiments/sms');
+    await server.plusone.metrics.refresh();
+    expect(await countRows(db, 'viral_events', `type = 'experiment.winner'`)).toBe(1);
+    const [event] = await db.query<{ data: any }>(`SELECT data FROM viral_events WHERE type = 'experiment.winner'`);
+    expect(event!.data).toMatchObject({ channel: 'sms', variant: 'variant_a', threshold: 0.9 });
+  });
+
+  it('sends the config to every device and the results only to the owner', async () => {
+    await server.plusone.metrics.refresh();
+    const seen = async (client: ApiClient) => (await pullAll(client, 'metrics')).documents.filter((d: any) => d.kind === 'experiments');
+    const mine = await seen(supplier);
+    expect(mine.map((d: any) => d.id)).toEqual(['experiments']);
+    const config = ExperimentsData.parse(mine[0].data);
+    expect(config.results).toBeUndefined();
+    expect(config.experiments.map((e) => e.channel)).toEqual(['email', 'sms', 'whatsapp']);
+    const owners = await seen(owner);
+    expect(owners.map((d: any) => d.id).sort()).toEqual(['experiments', EXPERIMENT_RESULTS_ID]);
+    const results = ExperimentsData.parse(owners.find((d: any) => d.id === EXPERIMENT_RESULTS_ID).data);
+    expect(results.results?.find((r) => r.channel === 'sms')?.winner).toBe('variant_a');
+  });
+
+  it('promotes a variant in one click: an event, and everyone gets it from then on', async () => {
+    expect((await owner.post('/api/experiments/sms/promote', { variant: 'variant_q' })).status).toBe(400);
+    const res = await owner.post('/api/experiments/sms/promote', { variant: 'variant_a' });
+    expect(res.status).toBe(200);
+    expect(res.body.experiment).toMatchObject({ status: 'concluded', defaultVariant: 'variant_a' });
+    expect(res.body.event).toMatchObject({ type: 'experiment.promoted', actorId: 'x-owner', data: { channel: 'sms', variant: 'variant_a', previousDefault: 'control' } });
+    expect(await countRows(db, 'viral_events', `type = 'experiment.promoted'`)).toBe(1);
+    expect((await supplier.get('/api/experiments/assignment')).body.assignments.sms).toBe('variant_a');
+    await server.plusone.metrics.refresh();
+    const doc = (await pullAll(supplier, 'metrics')).documents.find((d: any) => d.id === 'experiments');
+    expect(ExperimentsData.parse(doc.data).experiments.find((e) => e.channel === 'sms')).toMatchObject({ status: 'concluded', defaultVariant: 'variant_a' });
+    // A promoted variant's template is what delivery sends for a variant that no longer exists.
+    expect((await loadTemplate(db, 'sms', 'gone')).body).toBe((await loadTemplate(db, 'sms', 'variant_a')).body);
+  });
+
+  it('Thompson mode moves the weights toward the better variant, and the new weights sync', async () => {
+    const c = await people('wa-c', 10);
+    const a = await people('wa-a', 10);
+    await invitations('whatsapp', 'control', c, 20, 2); // 10%
+    await invitations('whatsapp', 'variant_a', a, 20, 6); // 30%
+    expect(await reweightExperiments(db, new Date())).toEqual([]); // fixed mode: nothing moves
+    await owner.post('/api/experiments/whatsapp/settings', { mode: 'thompson' });
+    expect(await reweightExperiments(db, new Date())).toEqual(['whatsapp']);
+    expect(await reweightExperiments(db, new Date())).toEqual([]); // same data, same weights
+    await server.plusone.metrics.refresh();
+    const doc = (await pullAll(supplier, 'metrics')).documents.find((d: any) => d.id === 'experiments');
+    const wa = ExperimentsData.parse(doc.data).experiments.find((e) => e.channel === 'whatsapp')!;
+    const weight = (name: string) => wa.variants.find((v) => v.name === name)!.weight;
+    expect(weight('variant_a')).toBeGreaterThan(0.9);
+    expect(weight('control')).toBeGreaterThanOrEqual(0.05);
+    const res = await owner.get('/api/experiments/whatsapp');
+    expect(res.body.results.srm.skipped).toMatch(/Thompson/);
+  });
+
+  it('the experiment counters match the raw rows, and migration 009 rebuilds them for invitations made before it', async () => {
+    await compactCounters(db);
+    expect((await checkDrift(db)).total).toBe(0);
+    for (const table of ['k_daily', 'k_inviter_days', 'k_reach', 'k_cycle']) await db.query(`DELETE FROM ${table} WHERE dim = 'experiment'`);
+    expect((await checkDrift(db)).total).toBeGreaterThan(0);
+    const sql = readFileSync(join(migrationsDir, '009_experiments.sql'), 'utf8');
+    const backfill = sql.slice(sql.indexOf('-- The new dimension for the invitations already there'));
+    await db.transaction((tx) => tx.exec(backfill));
+    expect((await checkDrift(db)).total).toBe(0);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * An experiment's config as it reaches every inviting device (the `experiments` metrics
+ * snapshot) and its results as the owner sees them. One experiment per channel; variants are
+ * named like an invitation's `variant` (`control`, `variant_a`, …) and `control` is the baseline
+ * the others are compared with. Weights are relative (they need not sum to 1).
+ */
+import { z } from 'zod';
+import { Channel } from '../invitation';
+
+export const VARIANT_NAME_RE = /^[a-z][a-z0-9_]{0,39}$/;
+export const VariantName = z.string().regex(VARIANT_NAME_RE, 'must be lower case letters, digits and _, starting with a letter');
+export const CONTROL = 'control';
+
+export const experimentModes = ['fixed', 'thompson'] as const;
+export const ExperimentMode = z.enum(experimentModes);
+export type ExperimentMode = z.infer<typeof ExperimentMode>;
+
+export const ExperimentStatus = z.enum(['running', 'concluded']);
+export type ExperimentStatus = z.infer<typeof ExperimentStatus>;
+
+export const VariantWeight = z.object({ name: VariantName, weight: z.number().min(0).max(1000) });
+export type VariantWeight = z.infer<typeof VariantWeight>;
+
+export const ExperimentConfig = z.object({
+  channel: Channel,
+  seed: z.string().min(1).max(64),
+  mode: ExperimentMode,
+  /** Chance to beat control that makes a variant the winner (default 0.95). */
+  threshold: z.number().gt(0.5).lt(1),
+  status: ExperimentStatus,
+  /** Who everyone gets once the experiment is concluded (the promoted winner). */
+  defaultVariant: VariantName,
+  variants: z.array(VariantWeight).min(1).max(10),
+  updatedAt: z.string(),
+});
+export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
+
+const count = z.number().int().nonnegative();
+const share = z.number().min(0).max(1);
+
+export const VariantResult = z.object({
+  name: z.string(),
+  weight: z.number().nonnegative(),
+  /** Invitations made with this variant (sent or further, cancelled excluded). */
+  sends: count,
+  deliveries: count,
+  opens: count,
+  acceptances: count,
+  /** Distinct inviters assigned: the unit the split is checked on. */
+  inviters: count,
+  bookings: count,
+  bookingCents: count,
+  /** Posterior mean of the acceptance rate (Beta(1 + accepted, 1 + not accepted)). */
+  rate: share,
+  rateLow: share,
+  rateHigh: share,
+  /** Probability that this variant's true rate beats control's; null for control itself. */
+  chanceToBeatControl: share.nullable(),
+  /** Relative lift of the posterior mean over control's; null for control or when control's is 0. */
+  lift: z.number().nullable(),
+});
+export type VariantResult = z.infer<typeof VariantResult>;
+
+export const SrmCheck = z.object({
+  chiSquare: z.number().nonnegative(),
+  pValue: share,
+  /** p < 0.001: the observed split departs from the weights (a bug in assignment or logging). */
+  mismatch: z.boolean(),
+  /** Why the check was not made (Thompson mode moves the weights; too few inviters). */
+  skipped: z.string().nullable(),
+});
+export type SrmCheck = z.infer<typeof SrmCheck>;
+
+export const ExperimentResults = z.object({
+  channel: Channel,
+  windowDays: z.number().int().positive(),
+  variants: z.array(VariantResult),
+  srm: SrmCheck,
+  /** The variant whose chance to beat control passed the threshold first (kept once set). */
+  winner: z.string().nullable(),
+  winnerAt: z.string().nullable(),
+  /** The best variant now above the threshold, if any (may differ from the recorded winner later). */
+  leader: z.string().nullable(),
+});
+export type ExperimentResults = z.infer<typeof ExperimentResults>;
+
+/**
+ * The `experiments` snapshot: the config for every signed-in user (id `experiments`), and the
+ * same with results for the owner (id `experiments:results`).
+ */
+export const ExperimentsData = z.object({
+  experiments: z.array(ExperimentConfig),
+  results: z.array(ExperimentResults).optional(),
+});
+export type ExperimentsData = z.infer<typeof ExperimentsData>;
+export const EXPERIMENT_RESULTS_ID = 'experiments:results';
+
+/** The experiment for a channel in the cached snapshot, if any. */
+export function experimentFor(data: ExperimentsData | null | undefined, channel: Channel): ExperimentConfig | null {
+  return data?.experiments.find((e) => e.channel === channel) ?? null;
+}
