@@ -19,10 +19,11 @@ interface StatsRow {
   tier: ConnectorTier | null;
   last_success_at: Date | null;
   scored_at: Date | null;
+  score: number | null;
   mix: { relationship: Relationship; status: InvitationStatus; n: number }[] | null;
 }
 
-const STATS = `SELECT s.supplier_id, u.name, s.tier, s.last_success_at, s.scored_at,
+const STATS = `SELECT s.supplier_id, u.name, s.tier, s.last_success_at, s.scored_at, s.score,
     (SELECT json_agg(json_build_object('relationship', m.relationship, 'status', m.status, 'n', m.n))
        FROM connector_mix m WHERE m.supplier_id = s.supplier_id AND m.n > 0) AS mix
   FROM connector_stats s JOIN users u ON u.id = s.supplier_id`;
@@ -31,16 +32,21 @@ export interface Scored extends ConnectorScore {
   userId: string;
   name: string;
   previousTier: ConnectorTier | null;
+  previousScore: number | null;
 }
 
 function score(row: StatsRow, now: Date): Scored {
   const mix: LinkMix[] = row.mix ?? [];
   // A success is a couple connection that accepted.
   const successes = mix.filter((m) => m.status === 'accepted' && m.relationship !== 'fellow_supplier').reduce((s, m) => s + m.n, 0);
-  return { userId: row.supplier_id, name: row.name, previousTier: row.tier, ...scoreConnector({ mix, successes, lastSuccessAt: row.last_success_at }, now) };
+  return { userId: row.supplier_id, name: row.name, previousTier: row.tier, previousScore: row.score, ...scoreConnector({ mix, successes, lastSuccessAt: row.last_success_at }, now) };
 }
 
-async function store(tx: Queryable, scored: Scored[], now: Date): Promise<ViralEventDoc[]> {
+/** A score moved enough to rewrite (tiers are 200+ apart; a hundredth of a point is noise). */
+const moved = (s: Scored) => s.tier !== s.previousTier || s.previousScore === null || Math.abs(s.score - s.previousScore) >= 0.01;
+
+async function store(tx: Queryable, all: Scored[], now: Date): Promise<ViralEventDoc[]> {
+  const scored = all.filter(moved);
   if (scored.length === 0) return [];
   await tx.query(
     `UPDATE connector_stats s SET score = r.score, tier = r.tier, scored_at = $2

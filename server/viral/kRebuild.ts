@@ -54,6 +54,15 @@ export const counterTables = {
       SELECT dim, val, day - i AS start_day, day, sum(n)::int
         FROM grouped CROSS JOIN LATERAL generate_series(0, gap - 1) AS i
        GROUP BY dim, val, day - i, day`,
+    // The rebuild derives it from the k_inviter_days it has just rebuilt (7× faster at 1M than
+    // from the raw rows again); the drift check keeps the independent derivation above.
+    rebuild: `WITH gaps AS (
+        SELECT dim, val, day, least(coalesce(day - lag(day) OVER (PARTITION BY dim, val, inviter_id ORDER BY day), 90), 90) AS gap
+          FROM k_inviter_days),
+      grouped AS (SELECT dim, val, day, gap, count(*)::int AS n FROM gaps GROUP BY dim, val, day, gap)
+      SELECT dim, val, day - i AS start_day, day, sum(n)::int
+        FROM grouped CROSS JOIN LATERAL generate_series(0, gap - 1) AS i
+       GROUP BY dim, val, day - i, day`,
     live: `SELECT dim, val, start_day, day, sum(n)::int
              FROM (SELECT dim, val, start_day, day, n FROM k_reach
                    UNION ALL
@@ -120,7 +129,7 @@ export async function rebuildCounters(tx: Queryable): Promise<void> {
   await tx.query(`TRUNCATE k_daily, k_daily_delta, k_inviter_days, k_reach, k_reach_delta, k_cycle, k_cycle_delta,
     connector_links, connector_mix`);
   for (const [table, q] of Object.entries(counterTables)) {
-    await tx.query(`INSERT INTO ${table} (${q.columns}) ${q.expected}`);
+    await tx.query(`INSERT INTO ${table} (${q.columns}) ${'rebuild' in q ? q.rebuild : q.expected}`);
   }
   await tx.query(
     `INSERT INTO connector_stats (supplier_id, connections)

@@ -82,6 +82,8 @@ CREATE TABLE k_reach (
   n int NOT NULL,
   PRIMARY KEY (dim, val, start_day, day)
 );
+-- A breakdown reads every value of a dimension for one window start.
+CREATE INDEX k_reach_breakdown ON k_reach (dim, start_day, day);
 
 -- Appended by writers, folded into the main tables by k_compact(); reads add both.
 CREATE TABLE k_daily_delta (LIKE k_daily);
@@ -96,6 +98,9 @@ CREATE TABLE k_reach_delta (
   n int NOT NULL
 );
 CREATE INDEX k_reach_delta_day ON k_reach_delta (dim, val, day);
+-- The compaction empties the delta tables every few seconds: vacuum them often, or reads scan dead rows.
+ALTER TABLE k_daily_delta SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
+ALTER TABLE k_reach_delta SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 
 -- Accepted invitations by their day and whole days from creation to acceptance (cycle time).
 CREATE TABLE k_cycle (
@@ -107,6 +112,7 @@ CREATE TABLE k_cycle (
   PRIMARY KEY (dim, val, day, days)
 );
 CREATE TABLE k_cycle_delta (LIKE k_cycle);
+ALTER TABLE k_cycle_delta SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 
 -- Super-connectors: a supplier's couple connections (distinct recipients, not fellow
 -- suppliers), each at the state of its best invitation, counted by relationship × status; the
