@@ -22,6 +22,8 @@ import { acknowledgeApplied, dropStale, RevGate } from './wire';
 
 type Stream = Subject<RxReplicationPullStreamItem<any, Checkpoint>>;
 type PullName = 'metrics' | 'invitations' | 'viral_events';
+/** How long after a pull page a write it shows the server holding may still be settling by itself. */
+const ACK_AFTER_MS = 2000;
 const HELD_RETRY_MS = 250;
 const TURN_FALLBACK_MS = 5000;
 
@@ -101,8 +103,13 @@ export function startReplications({ db, userId, socket, transport, waitForLeader
       // Newer rows wait for an older transaction still in flight: ask again shortly.
       if (page.held) setTimeout(() => streams[name].next('RESYNC'), HELD_RETRY_MS);
       const documents = await fresh(name, collection, page.documents);
-      // After RxDB has taken this page: pending writes the server already holds are done.
-      if (name === 'invitations') setTimeout(() => void acknowledgeApplied(collection, documents as never[]).catch(() => undefined), 0);
+      // Pending writes the server already holds are done (SPEC PUSH4). Normally RxDB settles
+      // them itself from this page; look a moment later, when the queue is idle, for any it left.
+      if (name === 'invitations' && documents.length > 0) {
+        setTimeout(() => {
+          if (!queue.busy) void acknowledgeApplied(collection, documents as never[]).catch(() => undefined);
+        }, ACK_AFTER_MS);
+      }
       return { documents: documents as any[], checkpoint: page.checkpoint ?? validCheckpoint(checkpoint) ?? { txid: 0, rev: 0 } };
     },
   });

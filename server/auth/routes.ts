@@ -50,6 +50,17 @@ function isSecure(req: Request, setting: AuthDeps['secureCookies']): boolean {
   return req.secure && req.hostname !== 'localhost' && req.hostname !== '127.0.0.1';
 }
 
+/** Hands the browser a new session (sign-in, and sign-up from an invitation). */
+export function setSessionCookie(req: Request, res: Response, token: string, deps: Pick<AuthDeps, 'sessionDays' | 'secureCookies'>): void {
+  res.cookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: isSecure(req, deps.secureCookies),
+    maxAge: deps.sessionDays * 24 * 3600 * 1000,
+    path: '/',
+  });
+}
+
 // A real hash of a random password, so an unknown email costs the same time as a known one.
 const DUMMY_HASH =
   'scrypt$16384$8$1$osqJmjP9o5RcXbdDvMiI0w$O9w_m9eEWK2kLadU8y7odj2HV9eA0JpHwdDABl2vIrI';
@@ -78,13 +89,7 @@ export function installAuth(app: Express, deps: AuthDeps): void {
     const old = tokenFromCookieHeader(req.headers.cookie);
     if (old) await deleteSession(deps.db, old);
     const token = await createSession(deps.db, row.id, deps.sessionDays);
-    res.cookie(SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: isSecure(req, deps.secureCookies),
-      maxAge: deps.sessionDays * 24 * 3600 * 1000,
-      path: '/',
-    });
+    setSessionCookie(req, res, token, deps);
     res.json({ user: toSessionUser(row) });
   });
 

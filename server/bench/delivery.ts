@@ -41,7 +41,7 @@ async function enqueue(testDb: TestDb, n: number): Promise<void> {
   }
 }
 
-async function drain(testDb: TestDb, workers: number, n: number): Promise<{ ms: number; caught: number; duplicates: number }> {
+async function drain(testDb: TestDb, workers: number): Promise<{ ms: number; caught: number; duplicates: number }> {
   const smtp = await startSmtpPeerProcess();
   const adapter = emailAdapter({ smtpUrl: smtp.url, from: 'PlusOne <bench@plusone.local>', connections: 4 });
   const core: DeliveryCore = {
@@ -80,7 +80,7 @@ export const delivery: Suite = {
       try {
         const n = workers === 4 ? EMAILS : Math.round(EMAILS / 2);
         await enqueue(testDb, n);
-        const { ms, caught, duplicates } = await drain(testDb, workers, n);
+        const { ms, caught, duplicates } = await drain(testDb, workers);
         const sent = (await testDb.db.query<{ sent: number }>(`SELECT count(*)::int AS sent FROM invitations WHERE status = 'sent'`))[0]!.sent;
         rows.push({
           operation: `outbox → SMTP, ${workers} worker${workers > 1 ? 's' : ''}`,

@@ -11,8 +11,8 @@ import { parseShortCode } from '../../shared/codes';
 import { ErrorCode } from '../../shared/errors';
 import { InviteCode, ShortCodeRequest, ShortCodeSignupRequest, SignupRequest, type AcceptResult, type ShortCodeInfo } from '../../shared/invites';
 import { hashPassword } from '../auth/passwords';
-import { requireUser } from '../auth/routes';
-import { createSession, SESSION_COOKIE } from '../auth/sessions';
+import { requireUser, setSessionCookie } from '../auth/routes';
+import { createSession } from '../auth/sessions';
 import type { Db } from '../db/db';
 import { HttpError, parse } from '../http/errors';
 import type { Applied } from './callbacks';
@@ -33,11 +33,6 @@ export interface InviteDeps {
 export function installInviteRoutes(app: Express, deps: InviteDeps): void {
   const router = express.Router();
   const days = (kind: CodeKind) => (kind === 'invite' ? deps.inviteDays : deps.shortDays);
-
-  const setCookie = (req: Request, res: Response, token: string) => {
-    const secure = deps.secureCookies === 'auto' ? req.secure && req.hostname !== 'localhost' && req.hostname !== '127.0.0.1' : deps.secureCookies === 'true';
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, maxAge: deps.sessionDays * 86_400_000, path: '/' });
-  };
 
   const guess = async (req: Request): Promise<string> => {
     const verdict = await deps.limiter.take(req.ip ?? 'unknown');
@@ -60,7 +55,7 @@ export function installInviteRoutes(app: Express, deps: InviteDeps): void {
       return { applied, token, result: { invitationId: row.id, inviterName: row.inviter_name, userId: user.id } satisfies AcceptResult };
     });
     deps.publish(out.applied);
-    setCookie(req, res, out.token);
+    setSessionCookie(req, res, out.token, deps);
     res.status(201).json(out.result);
   };
 
@@ -68,7 +63,8 @@ export function installInviteRoutes(app: Express, deps: InviteDeps): void {
     const code = parse(InviteCode, req.params.code);
     const row = await findInvite(deps.db, 'invite', code);
     if (!row) throw notFound('invite');
-    if (!closedReason(row, deps.inviteDays)) deps.publish(await markOpened(deps.db, code));
+    // The inviter previewing their own link is not an open.
+    if (!closedReason(row, deps.inviteDays) && req.user?.id !== row.inviter_id) deps.publish(await markOpened(deps.db, code));
     res.json(toInfo(row, deps.inviteDays));
   });
 

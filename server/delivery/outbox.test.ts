@@ -84,7 +84,7 @@ describe('delivery outbox', () => {
     const core = w.core({ leaseMs: 400 });
     const doomed = await claimBatch(db(), 10, core.leaseMs);
     expect(doomed.rows.map((r) => r.invitation_id)).toEqual([inv!.id]);
-    await sendClaimed(core, doomed.rows); // reached the provider; the worker dies here
+    const lostOutcomes = await sendClaimed(core, doomed.rows); // reached the provider; the worker dies here
     expect(w.smtp.messages.filter((m) => m.to.includes('crash@example.com'))).toHaveLength(1);
 
     expect((await claimBatch(db(), 10, core.leaseMs)).rows).toEqual([]); // leased: nobody else takes it yet
@@ -98,8 +98,9 @@ describe('delivery outbox', () => {
     expect(await delivery(inv!.id)).toMatchObject({ state: 'sent', attempts: 2 });
     expect(await status(inv!.id)).toBe('sent');
     // The dead worker's claim, if it ever came back, records nothing (its token is gone).
-    const zombie = await settle(core, doomed, await sendClaimed(core, []));
+    const zombie = await settle(core, doomed, lostOutcomes);
     expect(zombie).toEqual({ docs: [], events: [] });
+    expect(await delivery(inv!.id)).toMatchObject({ state: 'sent', attempts: 2 });
     expect(await countRows(db(), 'viral_events', `type = 'invitation.sent' AND invitation_id = $1`, [inv!.id])).toBe(1);
   });
 

@@ -99,7 +99,7 @@ export function installDeliveryRoutes(app: Express, edge: DeliveryEdge): void {
     res.redirect(302, `/invite/${encodeURIComponent(code)}`);
   });
 
-  app.get('/unsubscribe/:token', (req, res) => {
+  app.get('/unsubscribe/:token', (_req, res) => {
     res.type('html').send(page('Stop messages from PlusOne?', `<p>We will not send invitations to this address again.</p>` +
       `<form method="post"><button type="submit" data-testid="confirm-unsubscribe">Unsubscribe</button></form>`));
   });
