@@ -4,8 +4,14 @@
  * link in a second browser, where a new couple signs up and accepts; the supplier's screen shows
  * each step (sent, opened, accepted) live. And in person, offline: the QR code and the short
  * code shown on the supplier's device, typed later by a couple at /join.
+ * The first test is the issue's whole journey: the owner's experiment results follow the
+ * acceptance live, and a webhook receiver gets the signed `invitation.accepted`.
  */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
+import { Webhook } from 'standardwebhooks';
+import { ExperimentsPage } from '../pages/ExperimentsPage';
 import { DashboardPage } from '../pages/DashboardPage';
 import { InvitePage } from '../pages/InvitePage';
 import { InvitationsPanel } from '../pages/InvitationsPanel';
@@ -14,11 +20,38 @@ import { expect, test } from '../support/fixtures';
 
 // Workers on (off by default in tests); no SMTP_URL, so the server runs its local SMTP peer,
 // as in demo mode.
-test.use({ serverEnv: { DELIVERY_WORKERS: '2', DELIVERY_POLL_MS: '100' } });
+test.use({ serverEnv: { DELIVERY_WORKERS: '2', DELIVERY_POLL_MS: '100', WEBHOOK_WORKERS: '1', WEBHOOK_POLL_MS: '100' } });
+
+/** A webhook receiver that keeps what it is sent (body and headers). */
+async function receiver() {
+  const received: { body: string; headers: IncomingHttpHeaders }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      received.push({ body, headers: req.headers });
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received, close: () => new Promise((r) => server.close(r)) };
+}
 
 const INVITE_LINK = /https?:\/\/[^\s]+\/i\/[A-Za-z0-9_-]{22}/;
 
-test('an email invitation reaches the SMTP server; its link signs a couple up; the supplier sees sent, opened, accepted live', async ({ page, browser, world }) => {
+test('an email invitation reaches the SMTP server; its link signs a couple up; the supplier sees sent, opened, accepted live, so do the owner\'s experiment results, and a webhook receiver gets the signed invitation.accepted', async ({ page, browser, world }) => {
+  // The owner subscribes a receiver to acceptances and watches the email experiment.
+  const hooks = await receiver();
+  const ownerContext = await browser.newContext({ baseURL: world.baseURL });
+  const owner = await ownerContext.newPage();
+  await new LoginPage(owner).signIn('owner@demo.plusone');
+  const endpoint = await owner.request.post('/api/webhooks/endpoints', { data: { url: hooks.url, eventTypes: ['invitation.accepted'] } });
+  expect(endpoint.status()).toBe(201);
+  const { secret } = (await endpoint.json()) as { secret: string };
+  const experiments = new ExperimentsPage(owner);
+  await experiments.open();
+  await experiments.channel('email');
+
   const supplierEmail = await world.newSupplier('Maya Lind');
   await new LoginPage(page).signIn(supplierEmail);
   const guest = `guest.${Date.now()}@couples.example`;
@@ -41,10 +74,23 @@ test('an email invitation reaches the SMTP server; its link signs a couple up; t
   await expect(invite.invitedBy).toContainText('Maya Lind');
   await expect(invitations.rowsTo(guest)).toHaveAttribute('data-status', 'opened');
 
+  const variant = ((await invitations.rowsTo(guest).getByTestId('invitation-variant').textContent()) ?? '').replace('Template variant: ', '').trim();
+  const acceptances = experiments.variantRow(variant).getByTestId('variant-acceptances');
+  const before = Number((await acceptances.textContent())!.replace(/,/g, ''));
+
   await invite.signUp('Robin & Kai', guest);
   await expect(invite.accepted).toBeVisible();
   await expect(invitations.rowsTo(guest)).toHaveAttribute('data-status', 'accepted');
+  await expect(acceptances).toHaveText((before + 1).toLocaleString('en-US'));
+
+  await expect.poll(() => hooks.received.length, { timeout: 15_000 }).toBeGreaterThan(0);
+  const [delivered] = hooks.received;
+  const event = new Webhook(secret).verify(delivered!.body, delivered!.headers as Record<string, string>) as { type: string; data: { invitationId?: string } };
+  expect(event.type).toBe('invitation.accepted');
+  expect(JSON.parse(delivered!.body)).toMatchObject({ specversion: '1.0', type: 'invitation.accepted' });
   await phone.close();
+  await ownerContext.close();
+  await hooks.close();
 });
 
 test('at a venue with no signal, the supplier shows a QR code and a short code; a couple types the code later', async ({ page, browser, world, context }) => {

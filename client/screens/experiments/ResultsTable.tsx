@@ -78,7 +78,7 @@ export function ResultsTable({
                 <td>{formatCount(v.sends)}</td>
                 <td>{formatCount(v.deliveries)}</td>
                 <td>{formatCount(v.opens)}</td>
-                <td>{formatCount(v.acceptances)}</td>
+                <td data-testid="variant-acceptances">{formatCount(v.acceptances)}</td>
                 <td>
                   {formatCount(v.bookings)}
                   {v.bookingCents > 0 ? ` (${formatDollars(v.bookingCents / 100)})` : ''}
