@@ -25,7 +25,9 @@
 -- so two transactions of one inviter see each other's active days.
 --
 -- Windows are whole UTC days, at most 90 (MAX_WINDOW_DAYS in shared/viral.ts). Dimensions: the
--- whole platform ('all', ''), the inviter's role ('actor'), the channel and the template variant.
+-- whole platform ('all', ''), the inviter's role ('actor'), the channel, the template variant,
+-- and the experiment arm ('experiment', '<channel>:<variant>': the 'variant' dimension mixes the
+-- channels, each having its own experiment).
 
 ALTER TABLE invitations ADD COLUMN variant text NOT NULL DEFAULT 'control';
 ALTER TABLE invitations ADD COLUMN accepted_at timestamptz;
@@ -177,7 +179,8 @@ DECLARE
 BEGIN
   -- One inviter's transactions take turns on their active days (each sees the other's days).
   IF p_with_inviter THEN PERFORM pg_advisory_xact_lock(7474004, hashtext(p_inviter)); END IF;
-  FOR d IN SELECT * FROM (VALUES ('all', ''), ('actor', p_role), ('channel', p_channel), ('variant', p_variant)) AS v (dim, val) LOOP
+  FOR d IN SELECT * FROM (VALUES ('all', ''), ('actor', p_role), ('channel', p_channel), ('variant', p_variant),
+                                 ('experiment', p_channel || ':' || p_variant)) AS v (dim, val) LOOP
     INSERT INTO k_daily_delta (dim, val, day, queued, sent, delivered, opened, accepted, declined, cancelled)
     VALUES (d.dim, d.val, p_day,
             CASE WHEN p_status = 'queued' THEN p_sign ELSE 0 END, CASE WHEN p_status = 'sent' THEN p_sign ELSE 0 END,
