@@ -14,7 +14,7 @@ describe('configuration from the environment', () => {
       SECURE_COOKIES: 'auto',
       SESSION_DAYS: 30,
       LOG_LEVEL: 'info',
-      METRICS_COALESCE_MS: 100,
+      METRICS_COALESCE_MS: 250,
       TRUST_PROXY: false,
       NODE_ENV: 'development',
       PUBLIC_URL: undefined,

@@ -28,7 +28,7 @@ export const ConfigSchema = z.object({
   SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  METRICS_COALESCE_MS: z.coerce.number().int().min(0).max(5000).default(100),
+  METRICS_COALESCE_MS: z.coerce.number().int().min(0).max(5000).default(250),
   TRUST_PROXY: bool.default(false),
   NODE_ENV: z.string().default('development'),
   /** Base of the links in messages (invite, unsubscribe, status callbacks); by default where the server listens. */

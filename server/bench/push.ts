@@ -35,7 +35,7 @@ export const push: Suite = {
   async run(): Promise<Row[]> {
     const testDb = await freshDb();
     await seedDemo(testDb.db, { scale: 0.05 });
-    const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent', METRICS_COALESCE_MS: process.env.METRICS_COALESCE_MS ?? '100', DELIVERY_WORKERS: '0' }), db: testDb.db, log: createLogger('silent') });
+    const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent', METRICS_COALESCE_MS: process.env.METRICS_COALESCE_MS ?? '250', DELIVERY_WORKERS: '0' }), db: testDb.db, log: createLogger('silent') });
     const base = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
     const senders: { userId: string; cookie: string }[] = [];
     for (let i = 0; i < SENDERS; i++) {
