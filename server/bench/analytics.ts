@@ -11,7 +11,6 @@
  *  - folding the writes' deltas into the counters (the compaction job).
  * Every loop has a fixed count, so the run is bounded; progress lines show it moving.
  */
-import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
@@ -25,6 +24,7 @@ import { COMPACT_EVERY_MS } from '../viral/jobs';
 import { compactCounters, readBreakdown, readWindow, type Dimension } from '../viral/kCounters';
 import { checkDrift, rebuildCounters } from '../viral/kRebuild';
 import { bulkLoad, drawRank, inviterId, isSupplierRank } from './analyticsData';
+import { fmt, latencyRow, load, sample, say, startClock, timed, timedLong, WARMUP } from './measure';
 import { median, percentile, type Row, type Suite } from './table';
 
 /** The suite's command-line options (run.ts parses them too, to tell them from suite names). */
@@ -39,7 +39,6 @@ const READS = 2000;
 const BREAKDOWN_READS = 1000;
 const WRITE_ROUNDS = 4;
 const WRITES_PER_ROUND = 250;
-const WARMUP = 10;
 const FRESH_READS = 200;
 const CONNECTOR_UPDATES = 500;
 /** Above this many invitations the drift check (a second full recomputation) is skipped. */
@@ -59,55 +58,6 @@ function readOptions() {
   }
   return { invitations, inviters, keep: values.keep ?? false };
 }
-
-let started = performance.now();
-function say(line: string): void {
-  console.log(`  [${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
-}
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
-
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t = performance.now();
-  const result = await fn();
-  return [result, performance.now() - t];
-}
-
-/** `timed`, with a line every 30 s so a long step (a rebuild at 10M) visibly goes on. */
-async function timedLong<T>(label: string, fn: () => Promise<T>): Promise<[T, number]> {
-  const t = performance.now();
-  const ticker = setInterval(() => say(`… ${label}, ${Math.round((performance.now() - t) / 1000)} s so far`), 30_000);
-  try {
-    return await timed(fn);
-  } finally {
-    clearInterval(ticker);
-  }
-}
-
-/**
- * Runs `fn` n times in a row (after a few unmeasured warm-up calls); each call's milliseconds.
- * `between` runs untimed after each call.
- */
-async function sample(n: number, fn: (i: number) => Promise<unknown>, warmup = WARMUP, between?: () => Promise<void>): Promise<number[]> {
-  for (let i = 0; i < warmup; i++) await fn(-1 - i);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn(i);
-    out.push(performance.now() - t);
-    if (between) await between();
-  }
-  return out;
-}
-
-const latencyRow = (operation: string, ms: number[], note?: string): Row => ({
-  operation,
-  n: ms.length,
-  p50Ms: percentile(ms, 50),
-  p99Ms: percentile(ms, 99),
-  throughput: (ms.length / ms.reduce((a, b) => a + b, 0)) * 1000,
-  ...(note ? { note } : {}),
-});
 
 async function admin(base: string, sql: string): Promise<void> {
   const c = new pg.Client({ connectionString: base });
@@ -140,7 +90,7 @@ export const analytics: Suite = {
   ],
   async run(): Promise<Row[]> {
     const opts = readOptions();
-    started = performance.now();
+    startClock();
     const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
     const url = new URL(base);
     url.pathname = `/${DB_NAME}`;
