@@ -14,7 +14,8 @@ import type { ViralEventDoc } from '../../shared/events';
 import { isUuid } from '../../shared/ids';
 import type { Channel, InvitationDoc } from '../../shared/invitation';
 import type { Db } from '../db/db';
-import { advanceInvitations, recordEvents, serverEvent } from './status';
+import { recordEvents } from '../sync/events';
+import { advanceInvitations, serverEvent } from './status';
 
 export interface StatusUpdate {
   channel: Channel;

@@ -12,7 +12,8 @@ import { ErrorCode } from '../../shared/errors';
 import type { InviteInfo, SignupRequest } from '../../shared/invites';
 import type { Queryable } from '../db/db';
 import { HttpError } from '../http/errors';
-import { advanceInvitations, recordEvents, serverEvent } from './status';
+import { recordEvents } from '../sync/events';
+import { advanceInvitations, serverEvent } from './status';
 import type { Applied } from './callbacks';
 
 export interface InviteRow {
@@ -80,13 +81,7 @@ export async function accept(tx: Queryable, row: InviteRow, user: { id: string; 
   if (user.email.toLowerCase() !== row.recipient_email.toLowerCase()) {
     const referred = await tx.query(
       `UPDATE users SET referred_by = $2, referred_at = now(), referral_invitation_id = $3
-        WHERE id = $1 AND referred_by IS NULL AND id <> $2
-          AND id NOT IN (WITH RECURSIVE up (id, depth) AS (
-                           SELECT referred_by, 1 FROM users WHERE id = $2 AND referred_by IS NOT NULL
-                           UNION ALL
-                           SELECT u.referred_by, up.depth + 1 FROM users u JOIN up ON u.id = up.id
-                            WHERE u.referred_by IS NOT NULL AND up.depth < 1000)
-                         SELECT up.id FROM up)
+        WHERE id = $1 AND referred_by IS NULL AND may_refer($2, id)
        RETURNING id`,
       [user.id, row.inviter_id, row.id],
     );

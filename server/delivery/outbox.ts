@@ -12,7 +12,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { ViralEventDoc } from '../../shared/events';
 import type { Queryable } from '../db/db';
 import type { InvitationRow } from '../sync/invitations';
-import { recordEvents, serverEvent } from './status';
+import { recordEvents } from '../sync/events';
+import { serverEvent } from './status';
 
 export const OPTED_OUT_REASON = 'the recipient opted out of messages from PlusOne';
 

@@ -2,13 +2,13 @@
  * The server's own writes on invitations and events for delivery: a status moves forward only
  * along the shared lattice (`canTransition`), with a fresh rev and txid like every synced write,
  * so the change reaches the inviter's screen through the same feed and live room as any other.
- * Events are recorded in batches (one statement for a whole worker batch).
+ * Events are recorded in batches with `recordEvents` (server/sync/events.ts).
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { ViralEventDoc } from '../../shared/events';
 import { canTransition, invitationStatuses, type InvitationDoc, type InvitationStatus } from '../../shared/invitation';
 import type { Queryable } from '../db/db';
-import { toEventDoc, type NewEvent } from '../sync/events';
+import type { NewEvent } from '../sync/events';
 import { readInvitations } from '../sync/invitations';
 
 /** The statuses an invitation may move to `to` from (not counting staying put). */
@@ -25,36 +25,6 @@ export async function advanceInvitations(tx: Queryable, ids: string[], to: Invit
     [ids, ids.map(() => uuidv7()), to, movableFrom(to)],
   );
   return readInvitations(tx, moved.map((r) => r.id));
-}
-
-/** Records server-made events in one statement. */
-export async function recordEvents(tx: Queryable, events: NewEvent[]): Promise<ViralEventDoc[]> {
-  if (events.length === 0) return [];
-  const rows = await tx.query<Parameters<typeof toEventDoc>[0]>(
-    `INSERT INTO viral_events (id, type, actor_id, invitation_id, inviter_id, org_id, data, captured_at, counted_at, time_source, device_id, rev, txid)
-     SELECT r.id, r.type, r.actor_id, r.invitation_id, r.inviter_id, r.org_id, r.data, r.captured_at, r.counted_at, r.time_source, NULL,
-            nextval('plusone_rev'), plusone_txid()
-       FROM json_to_recordset($1::json) AS r(id uuid, type text, actor_id text, invitation_id uuid, inviter_id text, org_id text,
-            data jsonb, captured_at timestamptz, counted_at timestamptz, time_source text)
-     RETURNING id, type, actor_id, invitation_id, inviter_id, org_id, data, captured_at, counted_at, time_source, created_at, rev, txid, 0 AS horizon`,
-    [
-      JSON.stringify(
-        events.map((e) => ({
-          id: e.id ?? uuidv7(),
-          type: e.type,
-          actor_id: e.actorId,
-          invitation_id: e.invitationId,
-          inviter_id: e.inviterId,
-          org_id: e.orgId,
-          data: e.data ?? {},
-          captured_at: e.capturedAt.toISOString(),
-          counted_at: e.countedAt.toISOString(),
-          time_source: e.timeSource,
-        })),
-      ),
-    ],
-  );
-  return rows.map(toEventDoc);
 }
 
 /** An event the server records now about an invitation. */

@@ -15,12 +15,12 @@ import { randomUUID } from 'node:crypto';
 import type { ViralEventDoc } from '../../shared/events';
 import { isTerminal, type Channel, type InvitationDoc, type InvitationStatus } from '../../shared/invitation';
 import type { Db } from '../db/db';
-import type { NewEvent } from '../sync/events';
+import { recordEvents, type NewEvent } from '../sync/events';
 import { afterFailure, type RetryPolicy } from './backoff';
 import type { ChannelAdapter } from './channels/channel';
 import { composeMessage, templateCache } from './compose';
 import { OPTED_OUT_REASON, optOutAddress } from './outbox';
-import { advanceInvitations, recordEvents, serverEvent } from './status';
+import { advanceInvitations, serverEvent } from './status';
 
 export interface DeliveryCore {
   db: Db;

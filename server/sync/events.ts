@@ -77,15 +77,40 @@ export interface NewEvent {
 }
 
 export async function recordEvent(tx: Queryable, e: NewEvent): Promise<ViralEventDoc> {
+  return (await recordEvents(tx, [e]))[0]!;
+}
+
+/** Records events in one statement, each with a fresh rev. */
+export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): Promise<ViralEventDoc[]> {
+  if (events.length === 0) return [];
   const rows = await tx.query<EventRow>(
     `INSERT INTO viral_events (id, type, actor_id, invitation_id, inviter_id, org_id, data, captured_at, counted_at,
         time_source, device_id, rev, txid)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, nextval('plusone_rev'), plusone_txid())
+     SELECT r.id, r.type, r.actor_id, r.invitation_id, r.inviter_id, r.org_id, r.data, r.captured_at, r.counted_at,
+            r.time_source, r.device_id, nextval('plusone_rev'), plusone_txid()
+       FROM json_to_recordset($1::json) AS r(id uuid, type text, actor_id text, invitation_id uuid,
+            inviter_id text, org_id text, data jsonb, captured_at timestamptz, counted_at timestamptz, time_source text,
+            device_id text)
      RETURNING ${EVENT_COLUMNS}, 0 AS horizon`,
-    [e.id ?? uuidv7(), e.type, e.actorId, e.invitationId, e.inviterId, e.orgId, JSON.stringify(e.data ?? {}),
-      e.capturedAt, e.countedAt, e.timeSource, e.deviceId ?? null],
+    [
+      JSON.stringify(
+        events.map((e) => ({
+          id: e.id ?? uuidv7(),
+          type: e.type,
+          actor_id: e.actorId,
+          invitation_id: e.invitationId,
+          inviter_id: e.inviterId,
+          org_id: e.orgId,
+          data: e.data ?? {},
+          captured_at: e.capturedAt.toISOString(),
+          counted_at: e.countedAt.toISOString(),
+          time_source: e.timeSource,
+          device_id: e.deviceId ?? null,
+        })),
+      ),
+    ],
   );
-  return toEventDoc(rows[0]!);
+  return rows.map(toEventDoc);
 }
 
 interface TargetRow {

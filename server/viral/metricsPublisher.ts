@@ -81,6 +81,7 @@ export class MetricsPublisher {
   private users = new Set<string>();
   private emails = new Set<string>();
   private readonly sources: SnapshotSource[] = [];
+  private readonly ensured = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -168,10 +169,16 @@ export class MetricsPublisher {
     return upsert(this.db, snapshotIds.user(userId), 'user', `user:${userId}`, await userSnapshot(this.db, userId, now), now);
   }
 
-  /** A user's own snapshot exists before their first pull of metrics (computed on demand). */
+  /**
+   * A user's own snapshot exists before their first pull of metrics (computed on demand). Asked
+   * once per user per process: metrics pulls follow every live K update, so this stays off
+   * that path after the first.
+   */
   async ensureUser(userId: string): Promise<void> {
+    if (this.ensured.has(userId)) return;
     const [row] = await this.db.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM metrics WHERE id = $1) AS exists', [snapshotIds.user(userId)]);
     if (!row?.exists) await this.writeUser(userId, new Date());
+    this.ensured.add(userId);
   }
 
   /** Runs the scheduled refreshes now and waits for them (for shutdown and tests). */

@@ -235,6 +235,19 @@ BEGIN
   END IF;
 END $$;
 
+-- May `p_referrer` become the referrer of `p_user`? Not themselves, and never closing a loop:
+-- `p_user` must not already be up the referrer's chain (walked at most 1000 steps).
+CREATE FUNCTION may_refer(p_referrer text, p_user text) RETURNS boolean
+  LANGUAGE sql STABLE AS $$
+  SELECT p_user <> p_referrer AND p_user NOT IN (
+    WITH RECURSIVE up (id, depth) AS (
+      SELECT referred_by, 1 FROM users WHERE id = p_referrer AND referred_by IS NOT NULL
+      UNION ALL
+      SELECT u.referred_by, up.depth + 1 FROM users u JOIN up ON u.id = up.id
+       WHERE u.referred_by IS NOT NULL AND up.depth < 1000)
+    SELECT up.id FROM up)
+$$;
+
 -- Acceptance time is the server's, set once when an invitation first becomes accepted.
 CREATE FUNCTION invitations_stamp_acceptance() RETURNS trigger
   LANGUAGE plpgsql AS $$
@@ -283,14 +296,7 @@ BEGIN
   IF NEW.status = 'accepted' AND NOT NEW.deleted AND (TG_OP = 'INSERT' OR OLD.status <> 'accepted') THEN
     WITH referred AS (
       UPDATE users SET referred_by = NEW.inviter_id, referred_at = NEW.accepted_at, referral_invitation_id = NEW.id
-       WHERE email = NEW.recipient_email AND referred_by IS NULL AND id <> NEW.inviter_id
-         -- never close a loop: the new user must not already be up the inviter's chain
-         AND id NOT IN (WITH RECURSIVE up (id, depth) AS (
-                          SELECT referred_by, 1 FROM users WHERE id = NEW.inviter_id AND referred_by IS NOT NULL
-                          UNION ALL
-                          SELECT u.referred_by, up.depth + 1 FROM users u JOIN up ON u.id = up.id
-                           WHERE u.referred_by IS NOT NULL AND up.depth < 1000)
-                        SELECT up.id FROM up)
+       WHERE email = NEW.recipient_email AND referred_by IS NULL AND may_refer(NEW.inviter_id, id)
       RETURNING id)
     INSERT INTO viral_events (id, type, actor_id, invitation_id, inviter_id, org_id, data, captured_at, counted_at, time_source, rev, txid)
     SELECT gen_random_uuid(), 'referral.attributed', referred.id, NEW.id, NEW.inviter_id, NEW.org_id,
