@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { MAX_CHAIN_DEPTH_SHOWN } from '../analytics/attribution';
 import { isSuppressed, protectBreakdown } from '../analytics/privacy';
+import { ViralEventDoc } from '../events';
 
 export const exportDatasets = ['invitations', 'events', 'k-by-day', 'segments', 'referrals'] as const;
 export const ExportDataset = z.enum(exportDatasets);
@@ -43,15 +44,8 @@ export const exportRows = {
     acceptedAt: at.nullable(),
     createdAt: at,
   }),
-  events: z.object({
-    id: z.string(),
-    type: z.string(),
-    actorId: z.string().nullable(),
-    invitationId: z.string().nullable(),
-    inviterId: z.string().nullable(),
-    orgId: z.string().nullable(),
-    /** The event's own fields (a JSON text in CSV). */
-    data: z.record(z.string(), z.unknown()),
+  /** A viral event as clients pull it, without sync fields; `data` is a JSON text in CSV. */
+  events: ViralEventDoc.pick({ id: true, type: true, actorId: true, invitationId: true, inviterId: true, orgId: true, data: true }).extend({
     capturedAt: at,
     countedAt: at,
     createdAt: at,
