@@ -10,7 +10,7 @@ import { loadConfig } from '../config';
 import { migrate } from '../db/migrate';
 import { openDb } from '../db/open';
 import { DEFAULT_SEED, DEFAULT_SUPPLIERS, DEMO_ACCOUNTS, DEMO_PASSWORD, hasUsers, seedDemo } from '../demo/seed';
-import { funnelOf, readWindow } from '../viral/kCounters';
+import { invitedOf, readWindow } from '../viral/kCounters';
 
 const { values } = parseArgs({
   options: { scale: { type: 'string', default: String(DEFAULT_SUPPLIERS) }, seed: { type: 'string', default: String(DEFAULT_SEED) } },
@@ -38,7 +38,7 @@ console.log(
     `(${summary.accepted} accepted), ${summary.bookings} bookings ($${(summary.bookedCents / 100).toLocaleString('en-US')}) in ${seconds} s.`,
 );
 const k30 = await readWindow(db, 'all', '', windowEnding(utcDay(now), 30));
-const k = viralCoefficient({ invited: funnelOf(k30).invited, accepted: k30.accepted, inviters: k30.inviters }).k;
+const k = viralCoefficient({ invited: invitedOf(k30), accepted: k30.accepted, inviters: k30.inviters }).k;
 const tiers = await db.query<{ tier: string; n: number }>(`SELECT tier, count(*)::int AS n FROM connector_stats WHERE tier IS NOT NULL GROUP BY tier ORDER BY tier`);
 console.log(`K over 30 days: ${k.toFixed(2)} (${k30.accepted} accepted ÷ ${k30.inviters} inviters); super-connectors: ${tiers.map((t) => `${t.n} ${t.tier}`).join(', ') || 'none'}`);
 console.log(`Accounts (password "${DEMO_PASSWORD}"): ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')}`);

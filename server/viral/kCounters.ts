@@ -7,7 +7,7 @@
  * check (kRebuild.ts) recomputes them from the raw rows.
  */
 import type { Queryable } from '../db/db';
-import { funnel, type DayWindow, type Funnel, type StatusCounts } from '../../shared/viral';
+import { funnel, type DayWindow, type StatusCounts } from '../../shared/viral';
 
 /** 'experiment' has values '<channel>:<variant>' (migration 009); 'variant' mixes the channels. */
 export const dimensions = ['all', 'actor', 'channel', 'variant', 'experiment'] as const;
@@ -73,4 +73,3 @@ export async function compactCounters(db: Queryable): Promise<number> {
 }
 
 export const invitedOf = (c: StatusCounts): number => funnel(c).invited;
-export const funnelOf = (c: StatusCounts): Funnel => funnel(c);
