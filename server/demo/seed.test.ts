@@ -9,7 +9,7 @@ import { scoreConnector, type LinkMix } from '../../shared/analytics/superConnec
 import { channels, contactProblem } from '../../shared/invitation';
 import { utcDay, viralCoefficient, windowEnding } from '../../shared/viral';
 import { freshDb, type TestDb } from '../test/databases';
-import { funnelOf, readBreakdown, readWindow } from '../viral/kCounters';
+import { invitedOf, readBreakdown, readWindow } from '../viral/kCounters';
 import { checkDrift } from '../viral/kRebuild';
 import { DEFAULT_SUPPLIERS, planDemo, variants } from './plan';
 import { DEFAULT_SEED, seedDemo, type SeedSummary } from './seed';
@@ -75,7 +75,7 @@ describe(`demo data (${DEFAULT_SUPPLIERS} suppliers, seed ${DEFAULT_SEED})`, () 
 
   it('the platform K over 30 days is about 1.3 (accepted ÷ distinct inviters, from the counters)', async () => {
     const w = await readWindow(t.db, 'all', '', windowEnding(utcDay(now), 30));
-    const { k } = viralCoefficient({ invited: funnelOf(w).invited, accepted: w.accepted, inviters: w.inviters });
+    const { k } = viralCoefficient({ invited: invitedOf(w), accepted: w.accepted, inviters: w.inviters });
     expect(k).toBeGreaterThanOrEqual(1.1);
     expect(k).toBeLessThanOrEqual(1.6);
   });
