@@ -7,6 +7,10 @@ export class DashboardPage {
     return this.page.getByTestId('viral-coefficient');
   }
 
+  get inviters() {
+    return this.page.getByTestId('inviters');
+  }
+
   get rows() {
     return this.page.getByTestId('invitation-row');
   }
