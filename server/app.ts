@@ -14,7 +14,9 @@ import { installDelivery, type Delivery } from './delivery';
 import { installHealth } from './http/health';
 import { installStatic } from './http/static';
 import { installLive, type Live } from './live/socket';
+import { limiterStore, type LimiterStore } from './limits/store';
 import type { Logger } from './log';
+import type { Redis } from './redis';
 import { installExperiments } from './experiments/routes';
 import { installSegments } from './segments/routes';
 import { refreshSegments, segmentsSnapshot } from './segments/service';
@@ -30,6 +32,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   log: Logger;
+  /** Set when REDIS_URL is: shared rate-limit counters (and, with several processes, broadcasts). */
+  redis?: Redis;
 }
 
 export interface PlusOneApp {
@@ -37,6 +41,8 @@ export interface PlusOneApp {
   httpServer: HttpServer;
   live: Live;
   metrics: MetricsPublisher;
+  /** Rate-limit counters, shared by every process on the same Redis or database. */
+  limits: LimiterStore;
   /** The outbox workers, channel adapters and (demo, tests) local provider peers. */
   delivery: Delivery;
   /** Listens and resolves with the bound port. */
@@ -44,12 +50,13 @@ export interface PlusOneApp {
   close(): Promise<void>;
 }
 
-export function createApp({ config, db, log }: AppDeps): PlusOneApp {
+export function createApp({ config, db, log, redis }: AppDeps): PlusOneApp {
   setFaults({ enabled: new Set(config.TEST_FAULTS), commitDelayMs: config.TEST_COMMIT_DELAY_MS });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
   const httpServer = createServer(app);
+  const limits = limiterStore(db, redis);
   const live = installLive(httpServer, db);
   const metrics = new MetricsPublisher(db, config.METRICS_COALESCE_MS, (docs) => live.metricsUpdated(docs), log);
   metrics.onEvents = (events) => live.eventsCreated(events);
@@ -80,6 +87,7 @@ export function createApp({ config, db, log }: AppDeps): PlusOneApp {
     httpServer,
     live,
     metrics,
+    limits,
     delivery,
     // Snapshots exist before the first client asks, even on a database with no writes yet.
     listen: async (port, host) => {

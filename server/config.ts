@@ -22,6 +22,12 @@ export const ConfigSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** Optional: shared rate-limit counters and the Socket.IO adapter between server processes (server/redis.ts). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   PG_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   DEMO_DATA: z.enum(['auto', 'true', 'false']).default('auto'),
   STATIC_DIR: z.string().min(1).default('dist'),

@@ -9,6 +9,7 @@ import { migrate } from './db/migrate';
 import { openDb } from './db/open';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasUsers, seedDemo } from './demo/seed';
 import { createLogger } from './log';
+import { openRedis } from './redis';
 
 async function main() {
   let config;
@@ -32,7 +33,8 @@ async function main() {
     log.info(summary, 'demo data loaded');
   }
 
-  const plusone = createApp({ config, db, log });
+  const redis = config.REDIS_URL ? await openRedis(config.REDIS_URL) : undefined;
+  const plusone = createApp({ config, db, log, redis });
   const port = await plusone.listen(config.PORT, config.HOST);
   const where = db.kind === 'pglite' ? `embedded PostgreSQL in ${config.DATA_DIR}` : 'PostgreSQL at DATABASE_URL';
   console.log(`\nPlusOne is running on http://localhost:${port}  (${where})`);
@@ -45,6 +47,7 @@ async function main() {
     log.info({ signal }, 'shutting down');
     await plusone.close();
     await db.close();
+    await redis?.quit();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -13,6 +13,7 @@ import { createApp, type PlusOneApp } from '../app';
 import { loadConfig } from '../config';
 import { DEMO_PASSWORD, seedDemo } from '../demo/seed';
 import { createLogger } from '../log';
+import { openRedis } from '../redis';
 import { freshDb, type Engine, type TestDb } from './databases';
 
 export interface TestServer {
@@ -44,7 +45,8 @@ export async function startTestServer({ engine, demo = true, env = {} }: { engin
   // Delivery workers only where a test asks for them (they move statuses on their own).
   const config = loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent', METRICS_COALESCE_MS: '20', DELIVERY_WORKERS: '0', ...env });
   const testDb = await freshDb(engine);
-  const plusone = createApp({ config, db: testDb.db, log: createLogger('silent') });
+  const redis = config.REDIS_URL ? await openRedis(config.REDIS_URL) : undefined;
+  const plusone = createApp({ config, db: testDb.db, log: createLogger('silent'), redis });
   let port: number;
   try {
     if (demo) await seedDemo(testDb.db, { scale: 0.1 });
@@ -52,6 +54,7 @@ export async function startTestServer({ engine, demo = true, env = {} }: { engin
   } catch (err) {
     // A failed start must not leave its database behind on the shared PostgreSQL.
     await plusone.close();
+    await redis?.quit();
     await testDb.drop();
     throw err;
   }
@@ -110,6 +113,7 @@ export async function startTestServer({ engine, demo = true, env = {} }: { engin
     async close() {
       for (const s of sockets) s.close();
       await plusone.close();
+      await redis?.quit();
       await testDb.drop();
     },
   };
