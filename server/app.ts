@@ -21,6 +21,7 @@ import { installExperiments } from './experiments/routes';
 import { installSegments } from './segments/routes';
 import { refreshSegments, segmentsSnapshot } from './segments/service';
 import { snapshotIds } from '../shared/analytics/snapshots';
+import type { CreateGate } from './sync/gates';
 import { installSync } from './sync/routes';
 import { MetricsPublisher } from './viral/metricsPublisher';
 import { startAnalyticsJobs } from './viral/jobs';
@@ -67,7 +68,9 @@ export function createApp({ config, db, log, redis }: AppDeps): PlusOneApp {
   app.use('/api', express.json({ limit: '2mb' }));
   app.use('/api', sessionMiddleware(db));
   installAuth(app, { db, sessionDays: config.SESSION_DAYS, secureCookies: config.SECURE_COOKIES });
-  installSync(app, { db, live, metrics });
+  // Checks every new invitation passes in a push, in this order (server/sync/gates.ts).
+  const gates: CreateGate[] = [];
+  installSync(app, { db, live, metrics, gates });
   installViral(app, db, metrics);
   installSegments(app, { db, onChange: () => metrics.markDirty() });
   metrics.addSource(async (source, now) => {

@@ -8,6 +8,7 @@ import type { InvitationDoc } from '../../shared/invitation';
 import { invitationScope, type SessionUser } from '../../shared/roles';
 import { judgeCreate, judgeUpdate, type InvitationContent, type WriteDecision } from '../../shared/invitationWrites';
 import type { Checkpoint, InvitationPushRow, PullResponse, PushResult } from '../../shared/sync/protocol';
+import { runGates, type CreateGate, type PushUser } from './gates';
 import type { Queryable } from '../db/db';
 import { countedTime } from '../../shared/capture';
 import type { ViralEventDoc } from '../../shared/events';
@@ -201,9 +202,10 @@ const PUSH_LOCK = 7_474_002;
 /** Applies a push batch in one transaction (the caller provides it). */
 export async function pushInvitations(
   tx: Queryable,
-  user: Omit<SessionUser, 'createdAt'> & { createdAt: Date },
+  user: PushUser,
   rows: InvitationPushRow[],
   now: Date,
+  gates: readonly CreateGate[] = [],
 ): Promise<PushOutcome> {
   const ids = rows.map((r) => r.newDocumentState.id);
   await lockIds(tx, PUSH_LOCK, ids);
@@ -217,6 +219,8 @@ export async function pushInvitations(
   const events: ViralEventDoc[] = [];
   const inserts: NewInvitation[] = [];
   const seen = new Set<string>();
+  /** Where each new invitation's result sits, so a gate's refusal can replace it. */
+  const creating = new Map<string, number>();
 
   for (const row of rows) {
     const incoming = row.newDocumentState;
@@ -265,6 +269,7 @@ export async function pushInvitations(
             timeSource: counted.source,
           });
           results.push({ id, outcome: 'applied' });
+          creating.set(id, results.length - 1);
         } else {
           const written = await updateInvitation(tx, id, decision.next, incoming.writeId, deleted);
           changed.push(toInvitationDoc(written));
@@ -299,9 +304,13 @@ export async function pushInvitations(
       }
     }
   }
-  const inserted = await insertInvitations(tx, inserts);
+  const { admitted, refused } = await runGates(gates, tx, user, inserts, now);
+  for (const [id, r] of refused) results[creating.get(id)!] = { id, outcome: 'refused', error: r };
+  const inserted = await insertInvitations(tx, admitted);
+  const insertedDocs = inserted.map(toInvitationDoc);
+  for (const gate of gates) await gate.inserted?.(tx, user, insertedDocs, now);
   events.push(...(await enqueueDeliveries(tx, inserted, now)));
-  changed.push(...inserted.map(toInvitationDoc));
+  changed.push(...insertedDocs);
   return { results, changed, events };
 }
 

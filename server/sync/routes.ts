@@ -22,6 +22,7 @@ import type { Live } from '../live/socket';
 import { pullMetrics, type MetricsPublisher } from '../viral/metricsPublisher';
 import type { InvitationDoc } from '../../shared/invitation';
 import { pullEvents, pushEvents } from './events';
+import type { CreateGate } from './gates';
 import { pullInvitations, pushInvitations, readInvitations } from './invitations';
 
 /** The account's creation time comes with the session (no extra query per push). */
@@ -34,6 +35,8 @@ export interface SyncDeps {
   db: Db;
   live: Live;
   metrics: MetricsPublisher;
+  /** Checks on new invitations (rate limits, fraud), in order; see gates.ts. */
+  gates?: readonly CreateGate[];
 }
 
 function collectionOf(req: Request): SyncCollection {
@@ -99,7 +102,7 @@ export function installSync(app: Express, deps: SyncDeps): void {
     const body = parse(InvitationPushRequest, req.body);
     const author = { ...user, createdAt: accountCreatedAt(user) };
     const outcome = await deps.db.transaction(async (tx) => {
-      const pushed = await pushInvitations(tx, author, body.rows, new Date());
+      const pushed = await pushInvitations(tx, author, body.rows, new Date(), deps.gates);
       await commitDelay();
       return pushed;
     });

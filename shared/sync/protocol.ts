@@ -69,7 +69,8 @@ export const PushResult = z.object({
   outcome: PushOutcome,
   /** The server's state after the push, for conflicts (the client adopts it). */
   master: InvitationDoc.optional(),
-  error: z.object({ code: z.enum(ErrorCode), message: z.string() }).optional(),
+  /** Why a write was refused; `retryAt` says when the same write may go unchanged (a rate limit's next allowance). */
+  error: z.object({ code: z.enum(ErrorCode), message: z.string(), retryAt: z.iso.datetime().optional() }).optional(),
 });
 export type PushResult = z.infer<typeof PushResult>;
 
