@@ -16,6 +16,7 @@ import { InvitationsPanel } from './pages/InvitationsPanel';
 import { LoginPage } from './pages/LoginPage';
 import { SyncHeader } from './pages/SyncHeader';
 import { expect, sql, test, type Device } from './support/devices';
+import { ensureServiceWorkerControls } from './support/fixtures';
 import type { World } from './support/fixtures';
 import { addresses } from './support/addresses';
 
@@ -300,4 +301,42 @@ test('VER2: when the server answers that the app speaks an old protocol (426), t
   await expect(page.getByTestId('app-outdated')).toContainText('please update');
   await expect(page.getByTestId('invitation-row').filter({ hasText: email! })).toHaveAttribute('data-sync', 'pending');
   await expect(header.indicator.getByText('Sync complete')).toHaveCount(0);
+});
+
+test('PRIO3: the app opened offline at a venue pulls, once back online, the metrics snapshot first, then invitations, then history', async ({ world, openDevice }) => {
+  const supplier = await openDevice('supplier tablet');
+  const couple = await openDevice('couple phone');
+  // The supplier's clock is Playwright's, so "a long time away" passes without waiting for it.
+  await supplier.page.clock.install();
+  const s = await signIn(supplier, SUPPLIER);
+  await ensureServiceWorkerControls(s.page);
+  const c = await signIn(couple, COUPLE);
+  const invitationId = await inviteOnline(world, s.page, COUPLE);
+  const forYou = new ForYouPanel(c.page);
+  await expect(forYou.row(invitationId)).toHaveAttribute('data-status', 'queued');
+
+  await supplier.offline();
+  await s.header.expectOffline();
+  await s.page.reload();
+  await s.header.expectOffline();
+  // While the supplier is away, all three of their collections move: the couple accepts.
+  await forYou.accept(invitationId);
+  await expect.poll(() => statusOf(world, invitationId)).toBe('accepted');
+  // Minutes pass: every pull the app tries fails and is retried.
+  await supplier.page.clock.fastForward('05:00');
+
+  // What the page asks for once it is back, in the order requests start and finish.
+  const log: string[] = [];
+  const pullOf = (url: string) => /\/api\/sync\/(\w+)\/pull$/.exec(new URL(url).pathname)?.[1];
+  supplier.page.on('request', (r) => void (pullOf(r.url()) && log.push(`start ${pullOf(r.url())}`)));
+  supplier.page.on('requestfinished', (r) => void (pullOf(r.url()) && log.push(`end ${pullOf(r.url())}`)));
+  await supplier.online();
+  await expect(new InvitationsPanel(s.page).row(invitationId)).toHaveAttribute('data-status', 'accepted', RECONNECT);
+  await expect(s.header.syncComplete).toBeVisible(RECONNECT);
+  await expect.poll(() => log.includes('end viral_events'), RECONNECT).toBe(true);
+
+  const first = (entry: string) => log.indexOf(entry);
+  expect(first('end metrics'), log.join(', ')).toBeGreaterThanOrEqual(0);
+  expect(first('start invitations'), `invitations before the snapshot: ${log.join(', ')}`).toBeGreaterThan(first('end metrics'));
+  expect(first('start viral_events'), `history before invitations: ${log.join(', ')}`).toBeGreaterThan(first('end invitations'));
 });

@@ -83,16 +83,25 @@ export function startReplications({ db, userId, socket, transport, waitForLeader
     opens.delete(name);
     turns.delete(name);
   };
+  // The fallback counts from when the network is back, not from the disconnect: a device
+  // offline for hours at a venue must still pull by priority when it returns.
+  const whenOnline = (fn: () => void) => {
+    if (typeof window === 'undefined' || navigator.onLine) fn();
+    else window.addEventListener('online', fn, { once: true });
+  };
   const onDisconnect = () => {
     for (const name of ['invitations', 'viral_events'] as const) {
       if (turns.has(name)) continue;
       turns.set(name, new Promise<void>((resolve) => {
         opens.set(name, resolve);
-        setTimeout(resolve, TURN_FALLBACK_MS);
+        whenOnline(() => setTimeout(resolve, TURN_FALLBACK_MS));
       }));
     }
   };
   socket.on('disconnect', onDisconnect);
+  // A start without a connection (the app opened at a venue with no signal) is a disconnect
+  // too: the first connect pulls by priority.
+  if (!socket.connected) onDisconnect();
 
   const pull = (name: PullName, collection: RxCollection<any>, batchSize: number) => ({
     batchSize,
