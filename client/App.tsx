@@ -17,6 +17,8 @@ const MarketingScreen = lazy(() => import('./screens/marketing/MarketingScreen')
 const ExperimentsScreen = lazy(() => import('./screens/experiments/ExperimentsScreen').then((m) => ({ default: m.ExperimentsScreen })));
 const IntegrationsScreen = lazy(() => import('./screens/integrations/IntegrationsScreen').then((m) => ({ default: m.IntegrationsScreen })));
 
+const AlertsScreen = lazy(() => import('./screens/alerts/AlertsScreen').then((m) => ({ default: m.AlertsScreen })));
+const AccountScreen = lazy(() => import('./screens/account/AccountScreen').then((m) => ({ default: m.AccountScreen })));
 const DeliveryScreen = lazy(() => import('./screens/delivery/DeliveryScreen').then((m) => ({ default: m.DeliveryScreen })));
 // The couple's pages: no account needed to open them.
 const InvitePage = lazy(() => import('./invite/InvitePage').then((m) => ({ default: m.InvitePage })));
@@ -36,10 +38,12 @@ function SignedIn() {
         <Routes>
           <Route path={HOME} element={<ViralDashboard sync={sync} />} />
           <Route path="/dashboard/attribution" element={<ReferralTracker />} />
+          <Route path="/account" element={<AccountScreen />} />
           <Route path="/admin/marketing" element={owner ? <MarketingScreen /> : <Navigate to={HOME} replace />} />
           <Route path="/admin/experiments" element={owner ? <ExperimentsScreen /> : <Navigate to={HOME} replace />} />
           <Route path="/admin/integrations" element={owner ? <IntegrationsScreen /> : <Navigate to={HOME} replace />} />
           <Route path="/admin/delivery" element={owner ? <DeliveryScreen /> : <Navigate to={HOME} replace />} />
+          <Route path="/admin/alerts" element={owner ? <AlertsScreen /> : <Navigate to={HOME} replace />} />
           <Route path="*" element={<Navigate to={HOME} replace />} />
         </Routes>
       </Suspense>

@@ -1,8 +1,10 @@
 /**
  * The client's HTTP calls: JSON in and out, the session cookie, and errors as `ApiError` with
  * the shared code so screens show plain words. A failed connection is a `NetworkError`: the
- * caller keeps its work and tries again later.
+ * caller keeps its work and tries again later. Every call that changes something carries the
+ * anti-forgery header the server requires (`csrfHeaders`; server/http/security.ts says why).
  */
+import { CSRF_HEADER, CSRF_VALUE } from '../shared/access';
 import { ErrorCode, errorText, isErrorCode } from '../shared/errors';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../shared/sync/protocol';
 
@@ -42,8 +44,11 @@ export const sameOrigin: Endpoint = { base: '' };
  */
 export const REQUEST_TIMEOUT_MS = 20_000;
 
+/** For a request made with fetch directly (a download, a DELETE): proves it comes from this app. */
+export const csrfHeaders: Readonly<Record<string, string>> = { [CSRF_HEADER]: CSRF_VALUE };
+
 export async function api<T>(
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
   sync = false,
@@ -56,6 +61,7 @@ export async function api<T>(
       credentials: 'same-origin',
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(method !== 'GET' ? csrfHeaders : {}),
         ...(sync ? { [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) } : {}),
         ...endpoint.headers?.(),
       },

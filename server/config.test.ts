@@ -9,6 +9,7 @@ describe('configuration from the environment', () => {
       DATABASE_URL: undefined,
       DATA_DIR: './data',
       PG_POOL_MAX: 10,
+      SLOW_QUERY_MS: 200,
       DEMO_DATA: 'auto',
       STATIC_DIR: 'dist',
       SECURE_COOKIES: 'auto',

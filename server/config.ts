@@ -29,6 +29,8 @@ export const ConfigSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   PG_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  /** Statements slower than this many ms are logged (text and duration, never parameters: server/db/slowQueries.ts); 0 turns the log off. */
+  SLOW_QUERY_MS: z.coerce.number().int().min(0).max(600_000).default(200),
   DEMO_DATA: z.enum(['auto', 'true', 'false']).default('auto'),
   STATIC_DIR: z.string().min(1).default('dist'),
   SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
@@ -74,6 +76,13 @@ export const ConfigSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** An endpoint whose every attempt failed for this many days (fractions allowed) is disabled. */
   WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().positive().max(365).default(5),
+  /** With it, GET /metrics needs `Authorization: Bearer <token>`; without it, /metrics answers loopback callers only. */
+  METRICS_TOKEN: optString,
+  /** How often the health monitor evaluates its conditions (server/monitoring/monitor.ts); 0 turns it off here. */
+  MONITOR_INTERVAL_S: z.coerce.number().int().min(0).max(3600).default(15),
+  /** Where alert changes are posted, signed with OPS_WEBHOOK_SECRET (Standard Webhooks, `whsec_…`). */
+  OPS_WEBHOOK_URL: optUrl,
+  OPS_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a whsec_ secret').optional().or(z.literal('').transform(() => undefined)),
   /** Test only: the webhook retry schedule in ms, comma-separated (default: the published one). */
   TEST_WEBHOOK_RETRY_MS: z
     .string()
@@ -89,13 +98,15 @@ export const ConfigSchema = z.object({
     .pipe(z.array(z.enum(faultNames))),
   /** Test only: up to this many ms of random delay before a push commits. */
   TEST_COMMIT_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(0),
-}).refine((c) => c.NODE_ENV !== 'production' || (c.TEST_FAULTS.length === 0 && c.TEST_COMMIT_DELAY_MS === 0), {
-  message: 'TEST_FAULTS and TEST_COMMIT_DELAY_MS must not be set in production',
+  /** Test only: `off` lifts the rate limits (server/limits/), so suites that are not about them may send freely. */
+  TEST_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+}).refine((c) => c.NODE_ENV !== 'production' || (c.TEST_FAULTS.length === 0 && c.TEST_COMMIT_DELAY_MS === 0 && c.TEST_RATE_LIMITS === 'on'), {
+  message: 'TEST_FAULTS, TEST_COMMIT_DELAY_MS and TEST_RATE_LIMITS must not be set in production',
   path: ['TEST_FAULTS'],
 })
   .superRefine((c, ctx) => {
     // A provider is configured whole or not at all (then the local peer or nothing).
-    const groups = { twilio: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'], whatsapp: ['WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_TOKEN'] } as const;
+    const groups = { twilio: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'], whatsapp: ['WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_TOKEN'], ops: ['OPS_WEBHOOK_URL', 'OPS_WEBHOOK_SECRET'] } as const;
     for (const keys of Object.values(groups)) {
       const set = keys.filter((k) => c[k] !== undefined);
       if (set.length === 0 || set.length === keys.length) continue;
@@ -122,7 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** Variables only the test suites set (server/faults.ts). */
-export const testOnlyKeys: readonly (keyof Config)[] = ['TEST_FAULTS', 'TEST_COMMIT_DELAY_MS', 'TEST_WEBHOOK_RETRY_MS'];
+export const testOnlyKeys: readonly (keyof Config)[] = ['TEST_FAULTS', 'TEST_COMMIT_DELAY_MS', 'TEST_WEBHOOK_RETRY_MS', 'TEST_RATE_LIMITS'];
 
 /** The variables an operator sets, for docs and the docker-compose check. */
 export const configKeys = (Object.keys(ConfigSchema.shape) as (keyof Config)[]).filter((k) => !testOnlyKeys.includes(k));

@@ -23,7 +23,13 @@ async function main() {
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL);
-  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.PG_POOL_MAX });
+  const db = await openDb({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolMax: config.PG_POOL_MAX,
+    slowQueryMs: config.SLOW_QUERY_MS,
+    onSlowQuery: (q) => log.warn(q, 'slow query'),
+  });
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
 

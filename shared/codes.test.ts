@@ -31,6 +31,15 @@ describe('invitation codes', () => {
     for (const c of SHORT_CODE_ALPHABET) expect(Math.abs(counts.get(c)! - expected) / expected, c).toBeLessThan(0.15);
   });
 
+  it('an invite code carries at least 128 random bits: 22 characters, each the low 6 bits of its own random byte', () => {
+    const bytes = (f: (i: number) => number) => () => Uint8Array.from({ length: 22 }, (_, i) => f(i));
+    expect(newInviteCode(bytes((i) => i))).toBe('ABCDEFGHIJKLMNOPQRSTUV');
+    // Every one of the 64 values of each character is reachable, and the top two bits never matter.
+    expect(newInviteCode(bytes((i) => 192 + 42 + (i % 22)))).toBe(newInviteCode(bytes((i) => 42 + (i % 22))));
+    expect(new Set(Array.from({ length: 64 }, (_, v) => newInviteCode(bytes(() => v))[0])).size).toBe(64);
+    expect(22 * Math.log2(64)).toBeGreaterThanOrEqual(128);
+  });
+
   it('refuses what cannot be a short code', () => {
     for (const typed of ['', 'ABCD-EFG', 'ABCD-EFGHJ', 'ABCD-EF0H', 'OOOO-OOOO', 'abcd efgi']) expect(parseShortCode(typed), typed).toBeNull();
   });

@@ -18,6 +18,8 @@ export const ErrorCode = {
   INTERNAL: 'INTERNAL',
   CODE_EXPIRED: 'CODE_EXPIRED',
   CODE_USED: 'CODE_USED',
+  WRONG_PASSWORD: 'WRONG_PASSWORD',
+  LAST_OWNER: 'LAST_OWNER',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -38,6 +40,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   INTERNAL: 500,
   CODE_EXPIRED: 410,
   CODE_USED: 409,
+  WRONG_PASSWORD: 403,
+  LAST_OWNER: 409,
 };
 
 /** What a person reads when a code reaches the screen. */
@@ -56,6 +60,8 @@ export const errorText: Record<ErrorCode, string> = {
   INTERNAL: 'Something went wrong on our side.',
   CODE_EXPIRED: 'This invitation has expired: ask for a new one.',
   CODE_USED: 'This invitation has already been used.',
+  WRONG_PASSWORD: 'That password is not right: nothing was changed.',
+  LAST_OWNER: 'The platform needs an owner: make another account owner before erasing this one.',
 };
 
 export interface ErrorBody {

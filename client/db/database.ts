@@ -13,6 +13,7 @@ import {
   metricsMigrationStrategies,
   metricsSchema,
   outboxSchema,
+  refusalMigrationStrategies,
   refusalSchema,
   viralEventSchema,
   type LocalInvitation,
@@ -60,7 +61,7 @@ export function openDatabase(userId: string, options: OpenOptions = {}): Promise
       await created.addCollections({
         invitations: { schema: invitationSchema, migrationStrategies: invitationMigrationStrategies },
         metrics: { schema: metricsSchema, migrationStrategies: metricsMigrationStrategies },
-        refusals: { schema: refusalSchema },
+        refusals: { schema: refusalSchema, migrationStrategies: refusalMigrationStrategies },
         outbox: { schema: outboxSchema },
         viral_events: { schema: viralEventSchema },
       });

@@ -107,11 +107,17 @@ export interface Refusal {
    * next pull, and the write waits here for the user to retry or discard it.
    */
   write?: InvitationPushState;
+  /**
+   * Set when the server said the same write may go then (a rate limit's next allowance, SPEC
+   * LIM1): not an error for the user; the queue sends it again by itself at that time.
+   */
+  retryAt?: string;
 }
 
+/** Refusals (version 1 adds `retryAt`; older ones have none and keep behaving as before). */
 export const refusalSchema: RxJsonSchema<Refusal> = {
   title: 'refusals',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -123,8 +129,13 @@ export const refusalSchema: RxJsonSchema<Refusal> = {
     at: { type: 'string' },
     heldBy: { type: 'string', maxLength: 40 },
     write: { type: 'object' },
+    retryAt: { type: 'string', maxLength: 40 },
   },
   required: ['id', 'target', 'writeId', 'code', 'message', 'at'],
+};
+
+export const refusalMigrationStrategies = {
+  1: (old: Refusal) => old,
 };
 
 /** An event the user caused on this device, waiting to be pushed (local only, never pulled). */

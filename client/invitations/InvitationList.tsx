@@ -59,7 +59,8 @@ export function InvitationList({ sync, limit = 50 }: { sync: UserSync; limit?: n
           return docs.map((d) => {
             const invitation = d.toJSON() as LocalInvitation;
             const refusal = byId.get(invitation.id);
-            return { invitation, refusal: refusal ?? null, deliveryProblem: problems.get(invitation.id) ?? null };
+            // A write waiting for a rate limit's next allowance is still queued, not refused (SPEC LIM1).
+            return { invitation, refusal: refusal && !refusal.retryAt ? refusal : null, deliveryProblem: problems.get(invitation.id) ?? null };
           });
         }),
       ),

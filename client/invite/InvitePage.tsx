@@ -18,6 +18,8 @@ export function InvitePage() {
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [accepted, setAccepted] = useState<AcceptResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // A newcomer accepts first (DESIGN §1: open the link, accept, sign up), then gives their details.
+  const [joining, setJoining] = useState(false);
 
   useEffect(() => {
     api<InviteInfo>('GET', `/api/invites/${encodeURIComponent(code)}`)
@@ -72,6 +74,15 @@ export function InvitePage() {
           <button type="button" className="primary" data-testid="accept-invitation" onClick={() => void acceptSignedIn()}>
             Accept invitation
           </button>
+        </section>
+      ) : !joining ? (
+        <section className="card">
+          <button type="button" className="primary" data-testid="accept-invitation" onClick={() => setJoining(true)}>
+            Accept invitation
+          </button>
+          <p className="muted small">
+            Already on PlusOne? <Link to="/login" state={{ from: `/invite/${code}` }}>Sign in</Link> to accept.
+          </p>
         </section>
       ) : (
         <>

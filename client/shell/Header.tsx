@@ -34,6 +34,7 @@ export function Header({ sync }: { sync: UserSync }) {
           {isAdmin(user.role) && <NavLink to="/admin/experiments">Experiments</NavLink>}
           {isAdmin(user.role) && <NavLink to="/admin/delivery">Delivery</NavLink>}
           {isAdmin(user.role) && <IntegrationsNavLink />}
+          {isAdmin(user.role) && <NavLink to="/admin/alerts" data-testid="nav-alerts">Alerts</NavLink>}
         </nav>
         <SyncIndicator status={status} />
         <div className="actions">
@@ -42,10 +43,10 @@ export function Header({ sync }: { sync: UserSync }) {
               + Quick invite
             </button>
           )}
-          <span className="who muted" title={user.email}>
+          <NavLink to="/account" className="who muted" title={`${user.email}: your account and data`} data-testid="account-link">
             {user.name}
             {user.orgName ? ` · ${user.orgName}` : ''}
-          </span>
+          </NavLink>
           <button type="button" onClick={() => void logout()}>
             Sign out
           </button>

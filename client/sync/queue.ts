@@ -5,7 +5,9 @@
  * push handler (which waits here for its rows to be answered); events come from the local
  * `outbox`. One batch is in flight at a time. A refusal is recorded with its reason and the
  * write stays on the device; a network failure rejects what is waiting (RxDB retries it) and
- * the queue tries again with backoff.
+ * the queue tries again with backoff. A refusal that says when the same write may go (a rate
+ * limit's `retryAt`, SPEC LIM1) is a wait: at that time (by a timer, or on the first run after
+ * it: a reconnect, a reload) the queue sends the write again by itself.
  */
 import type { RxReplicationWriteToMasterRow } from 'rxdb';
 import { v7 as uuidv7 } from 'uuid';
@@ -18,11 +20,14 @@ import { ApiError } from '../api';
 import type { PlusOneDb } from '../db/database';
 import type { OutboxEvent, Refusal } from '../db/schemas';
 import type { Transport } from './transport';
+import { retryInvitation } from '../invitations/create';
 import { toPushState } from './wire';
 
 const BATCH = 500;
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
+/** Longest a timer may be set for (setTimeout's limit); a longer wait just sets it again. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 interface Waiter {
   remaining: Set<string>;
@@ -45,6 +50,8 @@ export class SyncQueue {
   private again = false;
   private retryDelay = RETRY_MIN_MS;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Wakes the queue when the first write waiting for an allowance may go. */
+  private waitTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   /** Invitations went out in this run: pull their confirmed state once the run ends. */
   private pushedInvitations = false;
@@ -94,6 +101,7 @@ export class SyncQueue {
   stop(): void {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.waitTimer) clearTimeout(this.waitTimer);
   }
 
   private async run(): Promise<void> {
@@ -124,6 +132,13 @@ export class SyncQueue {
   /** Plans everything pending and sends the first batch; false when nothing can go. */
   private async sendNextBatch(): Promise<boolean> {
     const [events, refusals] = await Promise.all([this.db.outbox.find().exec(), this.db.refusals.find().exec()]);
+    const waits = refusals.map((r) => r.toJSON() as Refusal).filter((r) => r.retryAt && !r.heldBy);
+    const due = waits.filter((r) => Date.parse(r.retryAt!) <= Date.now());
+    if (due.length > 0) {
+      await this.release(due);
+      return true;
+    }
+    this.wakeAt(waits);
     // Only the invitations events depend on matter here: look those up, not every pending one.
     const parentIds = [...new Set(events.map((e) => e.invitationId))];
     const parents = parentIds.length ? await this.db.invitations.findByIds(parentIds).exec() : new Map();
@@ -208,6 +223,27 @@ export class SyncQueue {
     if (done.length) await this.db.outbox.bulkRemove(done);
   }
 
+  /** Writes whose allowance is back go again: an invitation as a new write of it, an event as it was. */
+  private async release(due: Refusal[]): Promise<void> {
+    for (const wait of due) {
+      const doc = wait.target === 'invitations' ? await this.db.invitations.findOne(wait.id).exec() : null;
+      // A newer write of the invitation (an edit, a cancel) supersedes the one that waited.
+      if (doc && doc.writeId === wait.writeId) await retryInvitation(this.db, wait.id);
+      else await this.db.refusals.findOne(wait.id).remove().catch(() => undefined);
+    }
+  }
+
+  private wakeAt(waits: Refusal[]): void {
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = null;
+    if (waits.length === 0 || this.stopped) return;
+    const first = Math.min(...waits.map((w) => Date.parse(w.retryAt!)));
+    this.waitTimer = setTimeout(() => {
+      this.waitTimer = null;
+      this.kick();
+    }, Math.min(Math.max(0, first - Date.now()), MAX_TIMER_MS));
+  }
+
   /** Refusals are kept beside the write; a write that went through clears its old refusal. */
   private async recordResults(target: Refusal['target'], results: PushResult[], writeOf: (id: string) => InvitationPushState | undefined): Promise<void> {
     const at = new Date().toISOString();
@@ -217,6 +253,7 @@ export class SyncQueue {
         const write = writeOf(r.id);
         const refusal: Refusal = { id: r.id, target, writeId: write?.writeId ?? r.id, code: r.error?.code ?? 'INTERNAL', message: r.error?.message ?? errorText.INTERNAL, at };
         if (write) refusal.write = toPushState(write);
+        if (r.error?.code === 'RATE_LIMITED' && r.error.retryAt) refusal.retryAt = r.error.retryAt;
         return refusal;
       });
     // A refusal ends when the user retries or discards it, not when some later write goes through.
@@ -232,10 +269,13 @@ export class SyncQueue {
       const id = h.write.key.slice('outbox/'.length);
       const parent = byId.get(h.blockedBy.slice(h.blockedBy.indexOf('/') + 1));
       if (!parent) continue;
-      heldNow.set(id, { id, target: 'outbox', writeId: id, code: parent.code, message: `Waits for its invitation, which was refused: ${parent.message}`, at: parent.at, heldBy: parent.id });
+      const held: Refusal = { id, target: 'outbox', writeId: id, code: parent.code, message: `Waits for its invitation, which was refused: ${parent.message}`, at: parent.at, heldBy: parent.id };
+      // Behind an invitation that waits for its allowance, the event waits too (no refusal to show).
+      if (parent.retryAt) Object.assign(held, { message: `Waits for its invitation, which waits for its allowance: ${parent.message}`, retryAt: parent.retryAt });
+      heldNow.set(id, held);
     }
     const stale = refusals.filter((r) => r.heldBy && !heldNow.has(r.id)).map((r) => r.id);
-    const fresh = [...heldNow.values()].filter((r) => byId.get(r.id)?.message !== r.message);
+    const fresh = [...heldNow.values()].filter((r) => byId.get(r.id)?.message !== r.message || byId.get(r.id)?.retryAt !== r.retryAt);
     if (stale.length) await this.db.refusals.bulkRemove(stale);
     if (fresh.length) await this.db.refusals.bulkUpsert(fresh);
   }

@@ -8,7 +8,7 @@ import { canInvite, type SessionUser } from '../../shared/roles';
 import { closeDatabase, openDatabase, type PlusOneDb } from '../db/database';
 import { startReplications, type Replications } from './replication';
 import { connectLive, type LiveSocket } from './socket';
-import { httpTransport } from './transport';
+import { codesIn, httpTransport } from './transport';
 import { SyncStatusStore, type SyncStatus } from './status';
 
 export interface UserSync {
@@ -27,7 +27,7 @@ export function startUserSync(user: SessionUser): Promise<UserSync> {
     sync = (async () => {
       const db = await openDatabase(user.id);
       const socket = connectLive();
-      const replications = startReplications({ db, userId: user.id, socket, transport: httpTransport(), canPush: canInvite(user.role) });
+      const replications = startReplications({ db, userId: user.id, socket, transport: httpTransport(undefined, codesIn(db.invitations)), canPush: canInvite(user.role) });
       const status = new SyncStatusStore(db, socket, replications);
       handOverLeadershipWhenFrozen(db, socket, replications);
       return { user, db, socket, replications, status };

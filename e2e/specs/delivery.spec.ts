@@ -45,7 +45,7 @@ test('an email invitation reaches the SMTP server; its link signs a couple up; t
   const ownerContext = await browser.newContext({ baseURL: world.baseURL });
   const owner = await ownerContext.newPage();
   await new LoginPage(owner).signIn('owner@demo.plusone');
-  const endpoint = await owner.request.post('/api/webhooks/endpoints', { data: { url: hooks.url, eventTypes: ['invitation.accepted'] } });
+  const endpoint = await owner.request.post('/api/webhooks/endpoints', { data: { url: hooks.url, eventTypes: ['invitation.accepted'] }, headers: { 'x-plusone-csrf': '1' } });
   expect(endpoint.status()).toBe(201);
   const { secret } = (await endpoint.json()) as { secret: string };
   const experiments = new ExperimentsPage(owner);

@@ -57,6 +57,9 @@ export async function userForToken(db: Queryable, token: string | undefined): Pr
   return rows[0] ? toSessionUser(rows[0]) : null;
 }
 
+/** The socket room of one session's sockets (so signing out closes them): named by the token's hash, never the token. */
+export const sessionRoom = (token: string): string => `session:${sha256(token)}`;
+
 export function tokenFromCookieHeader(header: string | undefined): string | undefined {
   if (!header) return undefined;
   return parseCookies(header)[SESSION_COOKIE];

@@ -32,7 +32,7 @@ export const push: Suite = {
   async run(): Promise<Row[]> {
     const testDb = await freshDb();
     await seedDemo(testDb.db, { scale: 0.05 });
-    const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent', METRICS_COALESCE_MS: process.env.METRICS_COALESCE_MS ?? '250', DELIVERY_WORKERS: '0' }), db: testDb.db, log: createLogger('silent') });
+    const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent', METRICS_COALESCE_MS: process.env.METRICS_COALESCE_MS ?? '250', DELIVERY_WORKERS: '0', TEST_RATE_LIMITS: 'off' }), db: testDb.db, log: createLogger('silent') });
     const base = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
     const senders: { userId: string; cookie: string }[] = [];
     for (let i = 0; i < SENDERS; i++) {
@@ -40,7 +40,7 @@ export const push: Suite = {
       await addUser(testDb.db, { id: userId, email: `${userId}@bench.plusone`, role: 'supplier', orgId: `org-bench-${i}` });
       const login = await fetch(`${base}/api/auth/login`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-plusone-csrf': '1' },
         body: JSON.stringify({ email: `${userId}@bench.plusone`, password: TEST_PASSWORD }),
       });
       senders.push({ userId, cookie: login.headers.get('set-cookie')!.split(';')[0]! });

@@ -20,7 +20,7 @@ async function send(n: number): Promise<void> {
   const rows = Array.from({ length: n }, () => ({ newDocumentState: newInvitation(userId), assumedMasterState: null }));
   const res = await fetch(`${base}/api/sync/invitations/push`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-plusone-protocol': '1' },
+    headers: { 'content-type': 'application/json', cookie, 'x-plusone-protocol': '1', 'x-plusone-csrf': '1' },
     body: JSON.stringify({ rows }),
   });
   if (!res.ok) throw new Error(`push answered ${res.status}`);

@@ -14,6 +14,7 @@ import type { ViralEventDoc } from '../../shared/events';
 import { isUuid } from '../../shared/ids';
 import type { Channel, InvitationDoc } from '../../shared/invitation';
 import type { Db } from '../db/db';
+import { hashCode } from '../auth/codeHash';
 import { recordEvents } from '../sync/events';
 import { advanceInvitations, serverEvent } from './status';
 
@@ -75,7 +76,7 @@ export async function markOpened(db: Db, inviteCode: string): Promise<Applied> {
   return db.transaction(async (tx) => {
     const [row] = await tx.query<{ id: string; inviter_id: string; org_id: string | null }>(
       'SELECT id, inviter_id, org_id FROM invitations WHERE invite_code = $1 AND NOT deleted FOR UPDATE',
-      [inviteCode],
+      [hashCode(inviteCode)],
     );
     if (!row) return none;
     const docs = await advanceInvitations(tx, [row.id], 'opened');

@@ -83,6 +83,8 @@ export function installDelivery(app: Express, { config, db, live, metrics, log, 
     shortDays: config.SHORT_CODE_DAYS,
     sessionDays: config.SESSION_DAYS,
     secureCookies: config.SECURE_COOKIES,
+    publicUrl: config.PUBLIC_URL,
+    sessionEnded: (token) => live.endSession(token),
     limiter: limiter ?? guessLimiter(),
     publish,
   });

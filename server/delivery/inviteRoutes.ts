@@ -11,7 +11,7 @@ import { parseShortCode } from '../../shared/codes';
 import { ErrorCode } from '../../shared/errors';
 import { InviteCode, ShortCodeRequest, ShortCodeSignupRequest, SignupRequest, type AcceptResult, type ShortCodeInfo } from '../../shared/invites';
 import { hashPassword } from '../auth/passwords';
-import { requireUser, setSessionCookie } from '../auth/routes';
+import { endSession, requireUser, setSessionCookie } from '../auth/routes';
 import { createSession } from '../auth/sessions';
 import type { Db } from '../db/db';
 import { HttpError, parse } from '../http/errors';
@@ -19,6 +19,7 @@ import type { Applied } from './callbacks';
 import { markOpened } from './callbacks';
 import { accept, closedReason, createCouple, expiresAt, findInvite, notFound, openInvite, toInfo, type CodeKind } from './invites';
 import type { GuessLimiter } from './limiter';
+import { networkOf } from '../fraud/facts';
 
 export interface InviteDeps {
   db: Db;
@@ -26,6 +27,9 @@ export interface InviteDeps {
   shortDays: number;
   sessionDays: number;
   secureCookies: 'auto' | 'true' | 'false';
+  publicUrl?: string;
+  /** A session the browser came with ended (the new account replaces it): its sockets close. */
+  sessionEnded?(token: string): void;
   limiter: GuessLimiter;
   publish(applied: Applied): void;
 }
@@ -50,11 +54,12 @@ export function installInviteRoutes(app: Express, deps: InviteDeps): void {
     const out = await deps.db.transaction(async (tx) => {
       const row = await openInvite(tx, kind, code, days(kind));
       const user = await createCouple(tx, body, passwordHash);
-      const applied = await accept(tx, row, user, kind === 'invite' ? 'invite_link' : 'short_code');
+      const applied = await accept(tx, row, user, kind === 'invite' ? 'invite_link' : 'short_code', { network: networkOf(req.ip) });
       const token = await createSession(tx, user.id, deps.sessionDays);
       return { applied, token, result: { invitationId: row.id, inviterName: row.inviter_name, userId: user.id } satisfies AcceptResult };
     });
     deps.publish(out.applied);
+    await endSession(req, deps);
     setSessionCookie(req, res, out.token, deps);
     res.status(201).json(out.result);
   };
@@ -73,7 +78,7 @@ export function installInviteRoutes(app: Express, deps: InviteDeps): void {
     const code = parse(InviteCode, req.params.code);
     const out = await deps.db.transaction(async (tx) => {
       const row = await openInvite(tx, 'invite', code, deps.inviteDays);
-      return { row, applied: await accept(tx, row, user, 'invite_link') };
+      return { row, applied: await accept(tx, row, user, 'invite_link', { network: networkOf(req.ip) }) };
     });
     deps.publish(out.applied);
     res.json({ invitationId: out.row.id, inviterName: out.row.inviter_name, userId: user.id } satisfies AcceptResult);

@@ -12,8 +12,11 @@ import { ErrorCode } from '../../shared/errors';
 import type { InviteInfo, SignupRequest } from '../../shared/invites';
 import type { Queryable } from '../db/db';
 import { HttpError } from '../http/errors';
+import { hashCode } from '../auth/codeHash';
 import { recordEvents } from '../sync/events';
 import { advanceInvitations, serverEvent } from './status';
+import { judgeAcceptance } from '../fraud/acceptance';
+import type { AcceptanceSignals } from '../fraud/facts';
 import type { Applied } from './callbacks';
 
 export interface InviteRow {
@@ -39,7 +42,7 @@ export async function findInvite(q: Queryable, kind: CodeKind, code: string, loc
             u.name AS inviter_name, o.name AS venue
        FROM invitations i JOIN users u ON u.id = i.inviter_id LEFT JOIN organisations o ON o.id = i.org_id
       WHERE ${kind === 'invite' ? 'i.invite_code' : 'i.short_code'} = $1 ${lock ? 'FOR UPDATE OF i' : ''}`,
-    [code],
+    [hashCode(code)],
   );
   return rows[0] ?? null;
 }
@@ -72,7 +75,7 @@ export async function openInvite(tx: Queryable, kind: CodeKind, code: string, da
   return row;
 }
 
-export async function accept(tx: Queryable, row: InviteRow, user: { id: string; email: string }, via: 'invite_link' | 'short_code'): Promise<Applied> {
+export async function accept(tx: Queryable, row: InviteRow, user: { id: string; email: string }, via: 'invite_link' | 'short_code', signals: AcceptanceSignals = {}): Promise<Applied> {
   if (user.id === row.inviter_id) throw new HttpError(ErrorCode.FORBIDDEN, 'This is your own invitation: send the link to the person you invited.');
   const docs = await advanceInvitations(tx, [row.id], 'accepted');
   if (docs.length === 0) throw new HttpError(ErrorCode.CODE_USED, 'This invitation has already been accepted: it can be used once.');
@@ -89,7 +92,10 @@ export async function accept(tx: Queryable, row: InviteRow, user: { id: string; 
       events.push(serverEvent('referral.attributed', inv, { referrerId: row.inviter_id, referredId: user.id, channel: row.channel, variant: row.variant, via }, new Date(), user.id));
     }
   }
-  return { docs, events: await recordEvents(tx, events) };
+  const recorded = await recordEvents(tx, events);
+  // Fraud: judged after the attribution, in this transaction (server/fraud/acceptance.ts).
+  await judgeAcceptance(tx, { invitationId: row.id, acceptor: user, signals });
+  return { docs, events: recorded };
 }
 
 /** Creates a couple's account (password hashed beforehand, outside the transaction); refuses an email that already has one. */

@@ -21,7 +21,8 @@ export const OPTED_OUT_REASON = 'the recipient opted out of messages from PlusOn
 export const addressOf = (r: Pick<InvitationRow, 'channel' | 'recipient_email' | 'recipient_phone'>): string | null =>
   r.channel === 'email' ? r.recipient_email.toLowerCase() : r.recipient_phone;
 
-export async function enqueueDeliveries(tx: Queryable, inserted: InvitationRow[], now = new Date()): Promise<ViralEventDoc[]> {
+/** `links`: each new invitation's invite code in clear (the table has only its hash), for the message's link. */
+export async function enqueueDeliveries(tx: Queryable, inserted: InvitationRow[], now = new Date(), links: ReadonlyMap<string, string> = new Map()): Promise<ViralEventDoc[]> {
   const due = inserted.filter((r) => r.status === 'queued' && !r.deleted && addressOf(r));
   if (due.length === 0) return [];
   const optedOut = new Set(
@@ -30,10 +31,11 @@ export async function enqueueDeliveries(tx: Queryable, inserted: InvitationRow[]
   const send = due.filter((r) => !optedOut.has(addressOf(r)!));
   if (send.length > 0) {
     await tx.query(
-      `INSERT INTO deliveries (id, invitation_id, channel, address, unsubscribe_token)
-       SELECT r.id, r.invitation_id, r.channel, r.address, r.token FROM json_to_recordset($1::json) AS r(id uuid, invitation_id uuid, channel text, address text, token text)
+      `INSERT INTO deliveries (id, invitation_id, channel, address, unsubscribe_token, invite_code)
+       SELECT r.id, r.invitation_id, r.channel, r.address, r.token, r.invite_code
+         FROM json_to_recordset($1::json) AS r(id uuid, invitation_id uuid, channel text, address text, token text, invite_code text)
        ON CONFLICT (invitation_id) DO NOTHING`,
-      [JSON.stringify(send.map((r) => ({ id: uuidv7(), invitation_id: r.id, channel: r.channel, address: addressOf(r), token: randomBytes(16).toString('base64url') })))],
+      [JSON.stringify(send.map((r) => ({ id: uuidv7(), invitation_id: r.id, channel: r.channel, address: addressOf(r), token: randomBytes(16).toString('base64url'), invite_code: links.get(r.id) ?? null })))],
     );
   }
   const refused = due.filter((r) => optedOut.has(addressOf(r)!));

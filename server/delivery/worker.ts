@@ -77,9 +77,9 @@ export async function claimBatch(db: Db, batch: number, leaseMs: number): Promis
               address = CASE WHEN i.channel = 'email' THEN lower(i.recipient_email) ELSE coalesce(i.recipient_phone, d.address) END
          FROM due, invitations i
         WHERE d.id = due.id AND i.id = d.invitation_id
-        RETURNING d.id, d.invitation_id, d.channel, d.address, d.attempts, d.unsubscribe_token
+        RETURNING d.id, d.invitation_id, d.channel, d.address, d.attempts, d.unsubscribe_token, d.invite_code
      )
-     SELECT c.*, i.status, i.deleted, i.invite_code, i.variant, i.recipient_name, i.inviter_id, i.org_id,
+     SELECT c.*, i.status, i.deleted, i.variant, i.recipient_name, i.inviter_id, i.org_id,
             u.name AS inviter_name, o.name AS venue,
             EXISTS (SELECT 1 FROM delivery_opt_outs x WHERE x.address = c.address) AS opted_out
        FROM claimed c JOIN invitations i ON i.id = c.invitation_id JOIN users u ON u.id = i.inviter_id

@@ -45,7 +45,12 @@ export interface SeedSummary {
   referred: number;
   bookings: number;
   bookedCents: number;
+  /** Nothing was written: another process (a second replica starting at the same moment) seeded first. */
+  alreadySeeded?: true;
 }
+
+/** Held while seeding, so that of two processes finding no users only one seeds. */
+const SEED_LOCK = 7_474_002;
 
 function suppliersFor({ suppliers, scale }: Pick<SeedOptions, 'suppliers' | 'scale'>): number {
   return suppliers ?? Math.round(DEFAULT_SUPPLIERS * (scale ?? 1));
@@ -88,7 +93,15 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedS
   const progress = options.onProgress ?? (() => undefined);
   const plan = planDemo({ suppliers: suppliersFor(options), seed: options.seed ?? DEFAULT_SEED, now: options.now ?? new Date() });
   progress(`planned ${plan.users.length.toLocaleString('en-US')} users, ${plan.invitations.length.toLocaleString('en-US')} invitations, ${plan.bookings.length.toLocaleString('en-US')} bookings`);
-  await db.transaction((tx) => writePlan(tx, plan, progress));
+  // Two replicas starting together on an empty database both see no users (main.ts): under the
+  // lock one seeds, the other then finds its users and writes nothing.
+  const wrote = await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
+    if (await hasUsers(tx)) return false;
+    await writePlan(tx, plan, progress);
+    return true;
+  });
+  if (!wrote) return { suppliers: 0, couples: 0, invitations: 0, accepted: 0, referred: 0, bookings: 0, bookedCents: 0, alreadySeeded: true };
   // The deltas the trigger appended, folded into the counters (the compaction job's work).
   await compactCounters(db);
   const [referred] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE referred_by IS NOT NULL`);

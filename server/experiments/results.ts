@@ -4,10 +4,11 @@
  * in. The window is the experiment's days so far, at most 90 (the counters' limit). When a
  * variant's chance to beat control first passes the experiment's threshold, it is recorded as
  * the winner with one `experiment.winner` event (a conditional update: once, even with several
- * server processes).
+ * server processes). The leader is chosen on the full figures; every figure that leaves
+ * (results, the event) has been through the privacy rule (protectVariants).
  */
 import { ExperimentResults, type ExperimentConfig } from '../../shared/experiments/config';
-import { leaderOf, srmCheck, variantResults, type VariantCounts } from '../../shared/experiments/results';
+import { leaderOf, protectVariants, srmCheck, variantResults, type VariantCounts } from '../../shared/experiments/results';
 import type { ViralEventDoc } from '../../shared/events';
 import { funnel, MAX_WINDOW_DAYS, utcDay, windowEnding, type DayWindow } from '../../shared/viral';
 import type { Db, Queryable } from '../db/db';
@@ -71,7 +72,8 @@ export async function readResults(db: Queryable, e: ExperimentView, now: Date): 
   return ExperimentResults.parse({
     channel: e.channel,
     windowDays: w.days,
-    variants,
+    // Small counts are suppressed before anything leaves (the routes, the snapshot, the winner event).
+    variants: protectVariants(variants),
     srm: srmCheck(counts.map((c) => c.inviters), counts.map((c) => c.weight), e.mode),
     winner: e.winner,
     winnerAt: e.winnerAt,

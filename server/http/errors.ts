@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { ErrorCode, errorStatus, errorText, type ErrorBody } from '../../shared/errors';
 import type { Logger } from '../log';
@@ -37,7 +37,10 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(new HttpError(ErrorCode.NOT_FOUND, `no route for ${req.method} ${req.path}`));
 };
 
-export function errorHandler(log: Logger): ErrorRequestHandler {
+/** Told of every unexpected error (a 500 answer), to record and count it (server/monitoring). */
+export type ServerErrorListener = (err: unknown, req: Request) => void;
+
+export function errorHandler(log: Logger, onServerError?: ServerErrorListener): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof HttpError) {
       res.set(err.headers).status(err.status).json(errorBody(err.code, err.message, err.details));
@@ -50,7 +53,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(400).json(errorBody(ErrorCode.INVALID_INPUT, message));
       return;
     }
-    log.error({ err, method: req.method, path: req.path }, 'request failed');
+    // The request's own logger carries its request id.
+    (req.log ?? log).error({ err, method: req.method, path: req.path }, 'request failed');
+    onServerError?.(err, req);
     res.status(500).json(errorBody(ErrorCode.INTERNAL, errorText.INTERNAL));
   };
 }

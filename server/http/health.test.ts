@@ -47,7 +47,7 @@ describe('health', () => {
       expect([res.status, res.body.error.code], path).toEqual([404, 'NOT_FOUND']);
     }
     const post = (body: string) =>
-      fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-plusone-csrf': '1' }, body });
     const malformed = await post('{"email":');
     expect([malformed.status, (await malformed.json()).error]).toEqual([400, { code: 'INVALID_INPUT', message: 'request body is not valid JSON' }]);
     const huge = await post(JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(3 * 1024 * 1024) }));

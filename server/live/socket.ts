@@ -5,18 +5,27 @@
  * to the rooms allowed to see it, never broadcast to everyone.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { ViralEventDoc } from '../../shared/events';
 import type { InvitationDoc } from '../../shared/invitation';
 import type { MetricsDoc } from '../../shared/metrics';
 import { invitationScope, isAdmin, type SessionUser } from '../../shared/roles';
 import type { PublishedDoc } from '../viral/metricsPublisher';
 import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/sync/socket';
-import { tokenFromCookieHeader, userForToken } from '../auth/sessions';
+import { sessionRoom, tokenFromCookieHeader, userForToken } from '../auth/sessions';
 import type { Db } from '../db/db';
+import type { Redis } from '../redis';
+
+/** Where a change came from, when an HTTP request caused it. */
+export interface ChangeOrigin {
+  requestId?: string;
+}
 
 interface SocketData {
   user: SessionUser;
+  /** The room of this socket's session, closed when the session ends (sign-out, rotation). */
+  session: string;
 }
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -28,14 +37,17 @@ export function roomsFor(user: SessionUser): string[] {
   return joined;
 }
 
-export function installLive(httpServer: HttpServer, db: Db) {
-  const io: LiveServer = new Server(httpServer, { serveClient: false, transports: ['websocket', 'polling'] });
+/** `allowRequest`: refuses a handshake before the session is read (a cross-origin page, server/http/security.ts). */
+export function installLive(httpServer: HttpServer, db: Db, opts: Pick<Partial<ServerOptions>, 'allowRequest'> = {}) {
+  const io: LiveServer = new Server(httpServer, { serveClient: false, transports: ['websocket', 'polling'], allowRequest: opts.allowRequest });
 
   io.use(async (socket, next) => {
     try {
-      const user = await userForToken(db, tokenFromCookieHeader(socket.handshake.headers.cookie));
+      const token = tokenFromCookieHeader(socket.handshake.headers.cookie);
+      const user = await userForToken(db, token);
       if (!user) return next(new Error('UNAUTHENTICATED'));
       socket.data.user = user;
+      socket.data.session = sessionRoom(token!);
       next();
     } catch (err) {
       next(err as Error);
@@ -43,12 +55,25 @@ export function installLive(httpServer: HttpServer, db: Db) {
   });
 
   io.on('connection', (socket) => {
-    void socket.join(roomsFor(socket.data.user));
+    void socket.join([...roomsFor(socket.data.user), socket.data.session]);
   });
 
   return {
     io,
-    invitationsChanged(docs: InvitationDoc[]): void {
+    /** A session ended: its sockets (in every process) leave every room and are closed. */
+    endSession(token: string): void {
+      io.in(sessionRoom(token)).disconnectSockets(true);
+    },
+    /**
+     * Several server processes on one database: every `io.to(room).emit` also reaches the
+     * sockets of the others, through a Redis stream named after the database (so deployments,
+     * or test servers, sharing one Redis stay apart). Call before listening.
+     */
+    shareThrough(redis: Redis, database: string): void {
+      io.adapter(createAdapter(redis, { streamName: `plusone#${database}`, channelPrefix: `plusone#${database}` }));
+    },
+    /** `origin.requestId`: the HTTP request whose write this is, carried in the event (server/monitoring). */
+    invitationsChanged(docs: InvitationDoc[], origin: ChangeOrigin = {}): void {
       const byRoom = new Map<string, InvitationDoc[]>();
       const add = (room: string, doc: InvitationDoc) => byRoom.set(room, [...(byRoom.get(room) ?? []), doc]);
       for (const doc of docs) {
@@ -56,16 +81,16 @@ export function installLive(httpServer: HttpServer, db: Db) {
         add(rooms.recipient(doc.recipientEmail), doc);
         if (doc.orgId) add(rooms.org(doc.orgId), doc);
       }
-      for (const [room, documents] of byRoom) io.to(room).emit('invitation:changed', { documents });
+      for (const [room, documents] of byRoom) io.to(room).emit('invitation:changed', { documents, ...origin });
     },
-    eventsCreated(docs: ViralEventDoc[]): void {
+    eventsCreated(docs: ViralEventDoc[], origin: ChangeOrigin = {}): void {
       const byRoom = new Map<string, ViralEventDoc[]>();
       for (const doc of docs) {
         const targets = new Set([doc.actorId, doc.inviterId].filter((id): id is string => !!id).map(rooms.user));
         if (doc.orgId) targets.add(rooms.org(doc.orgId));
         for (const room of targets) byRoom.set(room, [...(byRoom.get(room) ?? []), doc]);
       }
-      for (const [room, documents] of byRoom) io.to(room).emit('viral_event:created', { documents });
+      for (const [room, documents] of byRoom) io.to(room).emit('viral_event:created', { documents, ...origin });
     },
     /** Each snapshot only to its audience: everyone signed in, the owner's dashboard, or one user. */
     metricsUpdated(published: PublishedDoc[]): void {

@@ -9,6 +9,7 @@
  * - referralDepth: links up the users.referred_by chain (0 when nobody referred them), capped
  *   at MAX_REFERRAL_DEPTH;
  * - referredRevenue: bookings (dollars) of the people they referred directly; bookings: their own.
+ * Erased accounts have no profile, so they are in no segment (server/privacy/erase.ts).
  */
 import type { SegmentProfile } from '../../shared/analytics/segments';
 import type { Queryable } from '../db/db';
@@ -55,7 +56,7 @@ SELECT u.id AS "userId", u.name, u.email, u.role,
      WHERE i.inviter_id = u.id AND NOT i.deleted
        AND i.counted_at > $1::timestamptz - interval '30 days' AND i.counted_at <= $1::timestamptz
   ) w ON true
- WHERE u.role IN ('supplier', 'couple') AND ($3::text[] IS NULL OR u.id = ANY($3::text[]))
+ WHERE u.role IN ('supplier', 'couple') AND u.erased_at IS NULL AND ($3::text[] IS NULL OR u.id = ANY($3::text[]))
  ORDER BY u.id`;
 
 interface ProfileRow extends Omit<SegmentProfile, 'k30d'> {}

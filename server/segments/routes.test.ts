@@ -59,7 +59,7 @@ function parseCsv(text: string): Record<string, string>[] {
 }
 
 const del = async (client: ApiClient | null, path: string) => {
-  const res = await fetch(server.url + path, { method: 'DELETE', headers: client?.cookie ? { cookie: client.cookie } : {} });
+  const res = await fetch(server.url + path, { method: 'DELETE', headers: { 'x-plusone-csrf': '1', ...(client?.cookie ? { cookie: client.cookie } : {}) } });
   return { status: res.status, body: await res.json() };
 };
 

@@ -16,6 +16,7 @@ import type { Queryable } from '../db/db';
 import { hasFault } from '../faults';
 import { readFeed, type FeedRow } from './feed';
 import { lockIds } from './locks';
+import { judgeAcceptance } from '../fraud/acceptance';
 
 interface EventRow extends FeedRow {
   id: string;
@@ -181,6 +182,8 @@ export async function pushEvents(tx: Queryable, user: Omit<SessionUser, 'created
       );
       target.status = next;
       moved.push(target.id);
+      // Fraud: judged in this transaction (server/fraud/acceptance.ts); the acceptance stands either way.
+      if (next === 'accepted') await judgeAcceptance(tx, { invitationId: target.id, acceptor: user, signals: { deviceId: event.deviceId }, now });
     }
     const counted = countedTime(new Date(event.capturedAt), now, user.createdAt);
     recorded.push(

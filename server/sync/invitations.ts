@@ -17,6 +17,7 @@ import { readFeed, type FeedRow } from './feed';
 import { lockIds } from './locks';
 import { hasFault } from '../faults';
 import { enqueueDeliveries } from '../delivery/outbox';
+import { hashCodeOrNull } from '../auth/codeHash';
 
 export interface InvitationRow extends FeedRow {
   id: string;
@@ -51,8 +52,9 @@ export function toInvitationDoc(r: InvitationRow): InvitationDoc {
     recipientName: r.recipient_name,
     recipientPhone: r.recipient_phone,
     variant: r.variant,
-    inviteCode: r.invite_code,
-    shortCode: r.short_code,
+    // Only the codes' hashes are stored (server/auth/codeHash.ts): the inviting device keeps the codes.
+    inviteCode: null,
+    shortCode: null,
     relationship: r.relationship,
     channel: r.channel,
     status: r.status,
@@ -156,8 +158,8 @@ export async function insertInvitations(tx: Queryable, rows: NewInvitation[]): P
           variant: r.variant ?? null,
           accepted_at: r.acceptedAt?.toISOString() ?? null,
           recipient_phone: r.recipientPhone ?? null,
-          invite_code: r.inviteCode ?? null,
-          short_code: r.shortCode ?? null,
+          invite_code: hashCodeOrNull(r.inviteCode),
+          short_code: hashCodeOrNull(r.shortCode),
         })),
       ),
     ],
@@ -309,7 +311,8 @@ export async function pushInvitations(
   const inserted = await insertInvitations(tx, admitted);
   const insertedDocs = inserted.map(toInvitationDoc);
   for (const gate of gates) await gate.inserted?.(tx, user, insertedDocs, now);
-  events.push(...(await enqueueDeliveries(tx, inserted, now)));
+  const links = new Map(admitted.filter((a) => a.inviteCode).map((a) => [a.id, a.inviteCode!]));
+  events.push(...(await enqueueDeliveries(tx, inserted, now, links)));
   changed.push(...insertedDocs);
   return { results, changed, events };
 }

@@ -90,9 +90,9 @@ export function installSync(app: Express, deps: SyncDeps): void {
         await commitDelay();
         return { ...pushed, moved };
       });
-      deps.live.eventsCreated(outcome.events);
+      deps.live.eventsCreated(outcome.events, { requestId: req.id });
       if (outcome.moved.length > 0) {
-        deps.live.invitationsChanged(outcome.moved);
+        deps.live.invitationsChanged(outcome.moved, { requestId: req.id });
         deps.metrics.markDirty(touched(outcome.moved));
       }
       res.json({ results: outcome.results });
@@ -106,9 +106,9 @@ export function installSync(app: Express, deps: SyncDeps): void {
       await commitDelay();
       return pushed;
     });
-    if (outcome.events.length > 0) deps.live.eventsCreated(outcome.events);
+    if (outcome.events.length > 0) deps.live.eventsCreated(outcome.events, { requestId: req.id });
     if (outcome.changed.length > 0) {
-      deps.live.invitationsChanged(outcome.changed);
+      deps.live.invitationsChanged(outcome.changed, { requestId: req.id });
       deps.metrics.markDirty(touched(outcome.changed));
     }
     res.json({ results: outcome.results });

@@ -27,7 +27,7 @@ export async function openNodeClient(base: string, email: string, password: stri
 
   const login = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-plusone-csrf': '1' },
     body: JSON.stringify({ email, password }),
   });
   if (!login.ok) throw new Error(`sign-in as ${email} failed: ${login.status}`);

@@ -7,6 +7,7 @@ import { newInviteCode, newShortCode } from '../../shared/codes';
 import { io as connect, type Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
 import type { InvitationInput } from '../../shared/invitation';
+import { CSRF_HEADER, CSRF_VALUE } from '../../shared/access';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../shared/sync/protocol';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/sync/socket';
 import { createApp, type PlusOneApp } from '../app';
@@ -41,21 +42,22 @@ export interface ApiClient {
   socket(): Promise<Socket<ServerToClientEvents, ClientToServerEvents>>;
 }
 
-export async function startTestServer({ engine, demo = true, env = {} }: { engine?: Engine; demo?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
-  // Delivery workers only where a test asks for them (they move statuses on their own).
-  const config = loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent', METRICS_COALESCE_MS: '20', DELIVERY_WORKERS: '0', ...env });
-  const testDb = await freshDb(engine);
+/** `sharing`: a second server process on the first one's database (already seeded; dropped by the first one's close). */
+export async function startTestServer({ engine, demo = true, env = {}, sharing }: { engine?: Engine; demo?: boolean; env?: Record<string, string>; sharing?: TestServer } = {}): Promise<TestServer> {
+  // Delivery workers and rate limits only where a test asks for them (they move statuses on their own; limits refuse).
+  const config = loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent', METRICS_COALESCE_MS: '20', DELIVERY_WORKERS: '0', TEST_RATE_LIMITS: 'off', ...env });
+  const testDb = sharing?.testDb ?? (await freshDb(engine));
   const redis = config.REDIS_URL ? await openRedis(config.REDIS_URL) : undefined;
   const plusone = createApp({ config, db: testDb.db, log: createLogger('silent'), redis });
   let port: number;
   try {
-    if (demo) await seedDemo(testDb.db, { scale: 0.1 });
+    if (demo && !sharing) await seedDemo(testDb.db, { scale: 0.1 });
     port = await plusone.listen(0, '127.0.0.1');
   } catch (err) {
     // A failed start must not leave its database behind on the shared PostgreSQL.
     await plusone.close();
     await redis?.quit();
-    await testDb.drop();
+    if (!sharing) await testDb.drop();
     throw err;
   }
   const url = `http://127.0.0.1:${port}`;
@@ -68,6 +70,8 @@ export async function startTestServer({ engine, demo = true, env = {} }: { engin
         headers: {
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...(cookie ? { cookie } : {}),
+          // What the PWA sends on every call that changes something (server/http/security.ts).
+          ...(method !== 'GET' ? { [CSRF_HEADER]: CSRF_VALUE } : {}),
           ...headers,
         },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -114,7 +118,7 @@ export async function startTestServer({ engine, demo = true, env = {} }: { engin
       for (const s of sockets) s.close();
       await plusone.close();
       await redis?.quit();
-      await testDb.drop();
+      if (!sharing) await testDb.drop();
     },
   };
 }

@@ -74,9 +74,9 @@ describe('metrics snapshots (pull-only)', () => {
     for (const [windowDays, doc] of byWindow) {
       const live = (await coefficient(ritz, `?windowDays=${windowDays}`)).body;
       expect(doc).toMatchObject({ k: live.k, inviters: live.inviters, sent: live.sent, accepted: live.accepted });
-      expect(doc.invitesPerInviter * doc.acceptanceRate).toBeCloseTo(doc.k, 12);
-      expect(doc.kLow).toBeLessThanOrEqual(doc.k);
-      expect(doc.kHigh).toBeGreaterThanOrEqual(doc.k);
+      expect(doc.invitesPerInviter! * doc.acceptanceRate!).toBeCloseTo(doc.k!, 12);
+      expect(doc.kLow).toBeLessThanOrEqual(doc.k!);
+      expect(doc.kHigh).toBeGreaterThanOrEqual(doc.k!);
     }
     // A supplier sees the platform, the experiment config and their own snapshot, never the owner's.
     expect(documents.map((d) => d.id).sort()).toEqual(['experiments', 'platform:30', 'platform:7', 'platform:90', 'user:u-ritz']);
@@ -89,7 +89,7 @@ describe('metrics snapshots (pull-only)', () => {
     await server.plusone.metrics.settle();
     const pulled = await pullAll<MetricsDoc>(ritz, 'metrics', checkpoint);
     expect(pulled.documents.filter((d) => d.kind === 'platform').map((d) => [d.id, readSnapshot('platform', d)!.sent]).sort()).toEqual(
-      [7, 30, 90].map((w) => [`platform:${w}`, byWindow.get(w)!.sent + 1]).sort(),
+      [7, 30, 90].map((w) => [`platform:${w}`, byWindow.get(w)!.sent! + 1]).sort(),
     );
   });
 });

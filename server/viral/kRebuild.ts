@@ -10,7 +10,7 @@ import type { Queryable } from '../db/db';
 
 const DIMENSIONED = `
   inv AS (
-    SELECT i.inviter_id, i.channel, i.variant, i.status, i.accepted_at, i.counted_at, u.role,
+    SELECT i.inviter_id, i.channel, i.variant, fraud_counted_status(i.status, i.fraud_excluded) AS status, i.accepted_at, i.counted_at, u.role,
            plusone_day(i.counted_at) AS day
       FROM invitations i JOIN users u ON u.id = i.inviter_id
      WHERE NOT i.deleted),
@@ -80,10 +80,12 @@ export const counterTables = {
   },
   connector_links: {
     columns: 'supplier_id, recipient_email, relationship, status',
-    expected: `SELECT DISTINCT ON (i.inviter_id, i.recipient_email) i.inviter_id, i.recipient_email, i.relationship, i.status
+    // An acceptance excluded as fraud counts as opened (migration 014).
+    expected: `SELECT DISTINCT ON (i.inviter_id, i.recipient_email) i.inviter_id, i.recipient_email, i.relationship,
+              fraud_counted_status(i.status, i.fraud_excluded)
         FROM invitations i JOIN users u ON u.id = i.inviter_id AND u.role = 'supplier'
        WHERE NOT i.deleted AND i.relationship <> 'fellow_supplier'
-       ORDER BY i.inviter_id, i.recipient_email, (i.status = 'accepted') DESC, i.updated_at DESC, i.id DESC`,
+       ORDER BY i.inviter_id, i.recipient_email, (fraud_counted_status(i.status, i.fraud_excluded) = 'accepted') DESC, i.updated_at DESC, i.id DESC`,
     live: 'SELECT supplier_id, recipient_email, relationship, status FROM connector_links',
   },
   connector_mix: {
@@ -141,7 +143,7 @@ export async function rebuildCounters(tx: Queryable): Promise<void> {
   );
   await tx.query(
     `UPDATE connector_stats s SET last_success_at = a.last
-       FROM (SELECT inviter_id, max(accepted_at) AS last FROM invitations WHERE status = 'accepted' AND NOT deleted GROUP BY inviter_id) a
+       FROM (SELECT inviter_id, max(accepted_at) AS last FROM invitations WHERE status = 'accepted' AND NOT deleted AND NOT fraud_excluded GROUP BY inviter_id) a
       WHERE a.inviter_id = s.supplier_id`,
   );
 }

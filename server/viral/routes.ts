@@ -7,6 +7,7 @@
 import express, { type Express } from 'express';
 import { z } from 'zod';
 import { kInterval } from '../../shared/analytics/intervals';
+import { isSuppressed, protectOne, protectTotal } from '../../shared/analytics/privacy';
 import { ErrorCode } from '../../shared/errors';
 import { isAdmin } from '../../shared/roles';
 import { DEFAULT_WINDOW_DAYS, kStatus, MAX_WINDOW_DAYS, utcDay, viralCoefficient, windowChoices, windowEnding } from '../../shared/viral';
@@ -14,7 +15,7 @@ import { requireUser } from '../auth/routes';
 import type { Db } from '../db/db';
 import { HttpError, parse } from '../http/errors';
 import { recomputeConnectors } from './connectors';
-import { dimensions, invitedOf, readWindow } from './kCounters';
+import { dimensions, invitedOf, readBreakdown, readWindow } from './kCounters';
 import { checkDrift } from './kRebuild';
 import type { MetricsPublisher } from './metricsPublisher';
 
@@ -41,6 +42,13 @@ function requireOwner(req: express.Request) {
 
 export function installViral(app: Express, db: Db, metrics: MetricsPublisher): void {
   const router = express.Router();
+  async function hidden(dim: (typeof dimensions)[number], val: string, inviters: number, w: ReturnType<typeof windowEnding>): Promise<boolean> {
+    if (dim === 'all' || isSuppressed(inviters)) return isSuppressed(inviters);
+    const total = await readWindow(db, 'all', '', w);
+    const rows = (await readBreakdown(db, dim, w)).map((r) => ({ ...r, people: r.inviters }));
+    return protectOne(rows, { people: total.inviters }, (r) => r.val === val);
+  }
+
   router.get('/coefficient', async (req, res) => {
     requireUser(req);
     const { windowDays } = parse(CoefficientQuery, req.query);
@@ -48,7 +56,9 @@ export function installViral(app: Express, db: Db, metrics: MetricsPublisher): v
     const c = await readWindow(db, 'all', '', windowEnding(utcDay(now), windowDays));
     const sent = invitedOf(c);
     const { k } = viralCoefficient({ invited: sent, accepted: c.accepted, inviters: c.inviters });
-    res.json({ k, inviters: c.inviters, sent, accepted: c.accepted, windowDays, status: kStatus(k), computedAt: now.toISOString() });
+    // Privacy (DESIGN §6): the platform's own figures over fewer than 5 inviters are hidden too.
+    const figures = protectTotal(c.inviters, { k, inviters: c.inviters, sent, accepted: c.accepted, status: kStatus(k) });
+    res.json({ ...figures, windowDays, computedAt: now.toISOString() });
   });
 
   router.get('/k', async (req, res) => {
@@ -58,8 +68,9 @@ export function installViral(app: Express, db: Db, metrics: MetricsPublisher): v
     const c = await readWindow(db, q.dim, q.dim === 'all' ? '' : q.val, w);
     const invited = invitedOf(c);
     const parts = viralCoefficient({ invited, accepted: c.accepted, inviters: c.inviters });
-    // Privacy (DESIGN §6): a slice over fewer than 5 inviters gives no figures.
-    if (q.dim !== 'all' && c.inviters < 5) {
+    // Privacy (DESIGN §6): a slice over fewer than 5 inviters gives no figures, nor does its
+    // complement (the slice whose figures, taken from the platform's, would give it away).
+    if (await hidden(q.dim, q.val, c.inviters, w)) {
       res.json({ ...w, dim: q.dim, val: q.val, suppressed: true });
       return;
     }

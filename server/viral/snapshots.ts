@@ -6,11 +6,12 @@
  * hidden slice could be derived from the total.
  */
 import { kInterval, medianFromHistogram } from '../../shared/analytics/intervals';
-import { isSuppressed, protectBreakdown } from '../../shared/analytics/privacy';
+import { isSuppressed, protectBreakdown, protectTotal } from '../../shared/analytics/privacy';
 import type { ConnectorsData, KSlice, PlatformData, UserData } from '../../shared/analytics/snapshots';
 import { connectorTiers } from '../../shared/analytics/superConnector';
 import { funnel, kStatus, utcDay, viralCoefficient, weeklyCohorts, windowEnding } from '../../shared/viral';
 import type { Queryable } from '../db/db';
+import { countExcluded } from '../fraud/review';
 import { readUserAttribution } from './attribution';
 import { readConnector, readConnectors, readLeaderboard } from './connectors';
 import { invitedOf, readBreakdown, readCycleHistogram, readWindow, type Dimension, type WindowCounts } from './kCounters';
@@ -67,10 +68,8 @@ export async function platformSnapshot(db: Queryable, windowDays: number, now: D
   const parts = viralCoefficient({ invited, accepted: all.accepted, inviters: all.inviters });
   const interval = kInterval(all.accepted, all.inviters);
   const f = funnel(all);
-  return {
-    windowDays,
-    start: w.start,
-    end: w.end,
+  // Over fewer than 5 inviters the platform's own figures are hidden too (DESIGN §6).
+  const figures = protectTotal(all.inviters, {
     k: parts.k,
     kLow: interval.low,
     kHigh: interval.high,
@@ -82,13 +81,19 @@ export async function platformSnapshot(db: Queryable, windowDays: number, now: D
     acceptanceRate: parts.acceptanceRate,
     funnel: { sent: f.sent, delivered: f.delivered, opened: f.opened, accepted: f.accepted },
     cycleDays: medianFromHistogram(await readCycleHistogram(db, w)),
+  });
+  return {
+    windowDays,
+    start: w.start,
+    end: w.end,
+    ...figures,
     breakdowns: {
       actor: await breakdownSlices(db, 'actor', w, all.inviters),
       channel: await breakdownSlices(db, 'channel', w, all.inviters),
       variant: await breakdownSlices(db, 'variant', w, all.inviters),
     },
     trend: trend ?? (await readTrend(db, now)),
-    excludedAsFraud: 0,
+    excludedAsFraud: await countExcluded(db, w),
   };
 }
 

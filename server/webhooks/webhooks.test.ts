@@ -156,14 +156,21 @@ describe('marketing feed', () => {
     expect(couples.endpoints.map((e) => e.url)).toEqual([receiver.url('/segments')]);
     expect(feed.find((s) => s.segmentId === 'super-connectors')!.endpoints.map((e) => e.url)).toEqual([receiver.url('/segments'), receiver.url('/connectors-only')]);
 
-    expect((await fetch(`${server.url}/api/segments/${segmentId}`, { method: 'DELETE', headers: { cookie: owner.cookie! } })).status).toBe(200);
+    expect((await fetch(`${server.url}/api/segments/${segmentId}`, { method: 'DELETE', headers: { cookie: owner.cookie!, 'x-plusone-csrf': '1' } })).status).toBe(200);
     await eventually('the leave', () => receiver.payloads('/segments').find((p) => p.data.segmentId === segmentId && p.data.change === 'left'));
     expect(receiver.received.filter((r) => r.path === '/connectors-only')).toEqual([]);
   });
 
-  it('a change of K goes to coefficient.updated subscribers with the window and its figures', async () => {
-    const k = await eventually('coefficient.updated', () => receiver.payloads('/k').find((p) => p.data.windowDays === 30 && p.data.accepted === 1));
-    expect(k).toMatchObject({ type: 'coefficient.updated', source: '/plusone/metrics/platform:30', data: { inviters: 1, sent: 1, k: 1 } });
+  it('a change of K goes to coefficient.updated subscribers with the window and its figures, once 5 people invite (privacy)', async () => {
+    // One inviter so far: K over fewer than 5 people is suppressed, so nothing was sent. Four more.
+    for (let i = 0; i < 4; i++) {
+      await addUser(server.testDb.db, { id: `u-k${i}`, email: `k${i}@hooks.test`, role: 'supplier' });
+      const inviter = await server.as(`k${i}@hooks.test`, TEST_PASSWORD);
+      expect((await inviter.push('invitations', [{ newDocumentState: newInvitation(`u-k${i}`) }])).body.results[0].outcome).toBe('applied');
+    }
+    const k = await eventually('coefficient.updated', () => receiver.payloads('/k').find((p) => p.data.windowDays === 30 && p.data.inviters === 5));
+    expect(k).toMatchObject({ type: 'coefficient.updated', source: '/plusone/metrics/platform:30', data: { inviters: 5, sent: 5, accepted: 1, k: 0.2 } });
+    expect(receiver.payloads('/k').filter((p) => p.data.inviters < 5)).toEqual([]);
     const validate = await validator('coefficient.updated');
     expect(validate(k), JSON.stringify(validate.errors)).toBe(true);
   });

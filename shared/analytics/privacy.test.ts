@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../random';
-import { MIN_PEOPLE, SUPPRESSED_LABEL, isSuppressed, protectBreakdown } from './privacy';
+import { MIN_PEOPLE, SUPPRESSED_LABEL, isSuppressed, protectBreakdown, protectOne, protectTotal } from './privacy';
 
 /** Seed for the randomized checks: `SEED=123 npx vitest run shared/analytics` reruns one. */
 const seed = Number(process.env.SEED ?? Date.now() % 2 ** 31);
@@ -101,5 +101,22 @@ describe('small-count suppression', () => {
     expect(isSuppressed(0)).toBe(true);
     expect(isSuppressed(5)).toBe(false);
     expect(isSuppressed(Number.NaN)).toBe(true);
+  });
+});
+
+describe('a figure alone, and one row asked for alone', () => {
+  it('protectTotal shows the figures from 5 people and nulls every one of them below', () => {
+    expect(protectTotal(5, { k: 1.2, inviters: 5 })).toEqual({ k: 1.2, inviters: 5, suppressed: false });
+    expect(protectTotal(4, { k: 1.2, inviters: 4, status: 'healthy' })).toEqual({ k: null, inviters: null, status: null, suppressed: true });
+    expect(protectTotal(Number.NaN, { k: 0 })).toEqual({ k: null, suppressed: true });
+  });
+
+  it('protectOne answers exactly what the whole breakdown shows for that row, so asking row by row reveals nothing more', () => {
+    forEachRandom(2, (rows, total) => {
+      const t = total ?? { people: sum(rows) };
+      const whole = protectBreakdown(rows, t);
+      rows.forEach((row, i) => expect(protectOne(rows, t, (r) => r.key === row.key)).toBe(whole[i]!.suppressed));
+      expect(protectOne(rows, t, (r) => r.key === 'absent')).toBe(true);
+    });
   });
 });

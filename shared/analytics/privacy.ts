@@ -40,3 +40,31 @@ export function protectBreakdown<T extends { people: number }>(
   }
   return rows.map((row, i) => ({ ...row, suppressed: hidden[i]! }));
 }
+
+/**
+ * A figure that stands alone (a platform total, an experiment's whole sample): its fields as
+ * they are when `people` is 5 or more, else every field null. `suppressed` says which.
+ */
+export function protectTotal<T extends Record<string, unknown>>(
+  people: number,
+  figures: T,
+): (T & { suppressed: false }) | ({ [K in keyof T]: null } & { suppressed: true }) {
+  if (!isSuppressed(people)) return { ...figures, suppressed: false };
+  const hidden = Object.fromEntries(Object.keys(figures).map((k) => [k, null])) as { [K in keyof T]: null };
+  return { ...hidden, suppressed: true };
+}
+
+/**
+ * One row of a breakdown, asked for alone (GET /api/viral/k?dim=…&val=…): suppressed exactly
+ * when it would be in the whole breakdown beside the shown total, so asking for each value in
+ * turn gives away no more than the breakdown does. A value with no row is suppressed (0 people).
+ */
+export function protectOne<T extends { people: number }>(
+  rows: readonly T[],
+  total: { people: number },
+  pick: (row: T) => boolean,
+): boolean {
+  const protectedRows = protectBreakdown(rows, total);
+  const i = rows.findIndex(pick);
+  return i < 0 ? true : protectedRows[i]!.suppressed;
+}

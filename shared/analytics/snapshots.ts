@@ -30,27 +30,33 @@ export const KSlice = z.object({
 });
 export type KSlice = z.infer<typeof KSlice>;
 
+/**
+ * The platform's figures over a window. Over fewer than 5 inviters they are suppressed like any
+ * other aggregate: every figure null, `suppressed: true` (and every breakdown row with them).
+ */
 export const PlatformData = z.object({
   windowDays: z.number().int().positive(),
   /** First and last day of the window (UTC, inclusive). */
   start: z.string(),
   end: z.string(),
-  k: figure,
-  kLow: figure,
-  kHigh: figure,
-  status: KStatus,
-  inviters: count,
-  sent: count,
-  accepted: count,
-  invitesPerInviter: figure,
-  acceptanceRate: z.number().min(0).max(1),
-  funnel: z.object({ sent: count, delivered: count, opened: count, accepted: count }),
+  k: figure.nullable(),
+  kLow: figure.nullable(),
+  kHigh: figure.nullable(),
+  status: KStatus.nullable(),
+  inviters: count.nullable(),
+  sent: count.nullable(),
+  accepted: count.nullable(),
+  invitesPerInviter: figure.nullable(),
+  acceptanceRate: z.number().min(0).max(1).nullable(),
+  funnel: z.object({ sent: count, delivered: count, opened: count, accepted: count }).nullable(),
+  /** Fewer than 5 inviters in the window: the figures above are null. */
+  suppressed: z.boolean().default(false),
   /** Median whole days from invitation to acceptance; null with no acceptances. */
   cycleDays: figure.nullable(),
   breakdowns: z.object({ actor: z.array(KSlice), channel: z.array(KSlice), variant: z.array(KSlice) }),
   /** K of each weekly cohort (invitations created that week), oldest first. */
   trend: z.array(KSlice),
-  /** Owner-facing count of acceptances left out of K as fraud (0 until fraud checks exist). */
+  /** Owner-facing count of acceptances in the window left out of K as fraud (blocked, or confirmed in review). */
   excludedAsFraud: count,
 });
 export type PlatformData = z.infer<typeof PlatformData>;

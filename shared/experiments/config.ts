@@ -38,26 +38,32 @@ export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
 const count = z.number().int().nonnegative();
 const share = z.number().min(0).max(1);
 
+/**
+ * A variant's results as the owner sees them. A variant over fewer than 5 inviters (or the one
+ * hidden beside it, so it cannot be worked out) shows no figure: every count and rate null and
+ * `suppressed: true` (shared/experiments/results.ts `protectVariants`).
+ */
 export const VariantResult = z.object({
   name: z.string(),
   weight: z.number().nonnegative(),
   /** Invitations made with this variant (sent or further, cancelled excluded). */
-  sends: count,
-  deliveries: count,
-  opens: count,
-  acceptances: count,
+  sends: count.nullable(),
+  deliveries: count.nullable(),
+  opens: count.nullable(),
+  acceptances: count.nullable(),
   /** Distinct inviters assigned: the unit the split is checked on. */
-  inviters: count,
-  bookings: count,
-  bookingCents: count,
+  inviters: count.nullable(),
+  bookings: count.nullable(),
+  bookingCents: count.nullable(),
   /** Posterior mean of the acceptance rate (Beta(1 + accepted, 1 + not accepted)). */
-  rate: share,
-  rateLow: share,
-  rateHigh: share,
-  /** Probability that this variant's true rate beats control's; null for control itself. */
+  rate: share.nullable(),
+  rateLow: share.nullable(),
+  rateHigh: share.nullable(),
+  /** Probability that this variant's true rate beats control's; null for control itself (or either suppressed). */
   chanceToBeatControl: share.nullable(),
   /** Relative lift of the posterior mean over control's; null for control or when control's is 0. */
   lift: z.number().nullable(),
+  suppressed: z.boolean().default(false),
 });
 export type VariantResult = z.infer<typeof VariantResult>;
 

@@ -12,7 +12,13 @@
  *  - Thompson weights: each variant's probability of being the best (probability matching,
  *    computed exactly rather than by sampling), mixed with a floor so no variant starves:
  *    w = floor + (1 − k·floor)·P(best), rounded to 1e-4 (the bucketing's resolution).
+ *  - Privacy (DESIGN §6): `protectVariants` is what leaves the server. A variant over fewer than
+ *    5 inviters shows no figure, and a second one is hidden with it (the channel's total is
+ *    public, so one hidden variant would be total − the others); when control is hidden, no
+ *    variant shows a chance to beat it or a lift (both would tell control's rate). Decisions
+ *    (leader, winner) are taken on the full figures and only name a variant.
  */
+import { protectBreakdown } from '../analytics/privacy';
 import { betaMean, betaQuantile, chiSquarePValue, probAbove, type BetaParams } from './stats';
 import { CONTROL, type ExperimentMode, type SrmCheck, type VariantResult } from './config';
 
@@ -63,8 +69,17 @@ export function srmCheck(observed: readonly number[], weights: readonly number[]
   return { chiSquare, pValue, mismatch: pValue < SRM_P_VALUE, skipped: null };
 }
 
+/** A variant's full figures (server-side: what the decisions use). */
+export interface VariantFigures extends VariantCounts {
+  rate: number;
+  rateLow: number;
+  rateHigh: number;
+  chanceToBeatControl: number | null;
+  lift: number | null;
+}
+
 /** Each variant's rate, interval and chance to beat control. */
-export function variantResults(counts: readonly VariantCounts[]): VariantResult[] {
+export function variantResults(counts: readonly VariantCounts[]): VariantFigures[] {
   const control = counts.find((c) => c.name === CONTROL);
   const controlPost = control ? posterior(control) : null;
   const controlMean = controlPost ? betaMean(controlPost.a, controlPost.b) : null;
@@ -84,8 +99,8 @@ export function variantResults(counts: readonly VariantCounts[]): VariantResult[
 }
 
 /** The variant above the threshold with the highest chance to beat control, or null. */
-export function leaderOf(results: readonly VariantResult[], threshold = DEFAULT_THRESHOLD): string | null {
-  let best: VariantResult | null = null;
+export function leaderOf(results: readonly Pick<VariantFigures, 'name' | 'chanceToBeatControl'>[], threshold = DEFAULT_THRESHOLD): string | null {
+  let best: Pick<VariantFigures, 'name' | 'chanceToBeatControl'> | null = null;
   for (const r of results) {
     if (r.chanceToBeatControl !== null && r.chanceToBeatControl >= threshold && (!best || r.chanceToBeatControl > best.chanceToBeatControl!)) {
       best = r;
@@ -108,4 +123,23 @@ export function thompsonWeights(counts: readonly Pick<VariantCounts, 'sends' | '
   const f = Math.min(floor, 1 / k);
   const best = probabilityBest(counts.map(posterior));
   return best.map((p) => Math.round((f + (1 - k * f) * p) * 10_000) / 10_000);
+}
+
+/** The results as they may leave the server (see the header: small-count suppression). */
+export function protectVariants(figures: readonly VariantFigures[]): VariantResult[] {
+  // A variant nobody was assigned to is hidden too but covers nothing (its figures are zeros a
+  // reader could guess), so the complement is chosen among the others.
+  const used = figures.flatMap((f, i) => (f.inviters > 0 ? [{ i, people: f.inviters }] : []));
+  const total = { people: used.reduce((s, u) => s + u.people, 0) };
+  const hidden = figures.map(() => true);
+  protectBreakdown(used, total).forEach((r) => (hidden[r.i] = r.suppressed));
+  const controlHidden = figures.some((f, i) => f.name === CONTROL && hidden[i]);
+  return figures.map((f, i) =>
+    hidden[i]
+      ? {
+          name: f.name, weight: f.weight, sends: null, deliveries: null, opens: null, acceptances: null, inviters: null, bookings: null,
+          bookingCents: null, rate: null, rateLow: null, rateHigh: null, chanceToBeatControl: null, lift: null, suppressed: true,
+        }
+      : { ...f, ...(controlHidden ? { chanceToBeatControl: null, lift: null } : {}), suppressed: false },
+  );
 }

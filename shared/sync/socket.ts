@@ -3,18 +3,28 @@
  * a screen updates without a round trip; the client still pulls from its checkpoint after a
  * reconnect (`sync:resync`), because events sent while it was away are not replayed.
  */
+import type { AlertChangeKind, AlertView } from '../alerts';
 import type { ViralEventDoc } from '../events';
 import type { InvitationDoc } from '../invitation';
 import type { MetricsDoc } from '../metrics';
 
 export interface ChangeEvent<Doc> {
   documents: Doc[];
+  /** The id of the HTTP request whose write caused the change, when one did (its logs carry it too). */
+  requestId?: string;
+}
+
+/** An alert of the health monitor opened, changed severity or resolved (owners only). */
+export interface AlertEvent {
+  change: AlertChangeKind;
+  alert: AlertView;
 }
 
 export interface ServerToClientEvents {
   'invitation:changed': (event: ChangeEvent<InvitationDoc>) => void;
   'metrics:updated': (event: ChangeEvent<MetricsDoc>) => void;
   'viral_event:created': (event: ChangeEvent<ViralEventDoc>) => void;
+  'alert:changed': (event: AlertEvent) => void;
 }
 
 export interface ClientToServerEvents {

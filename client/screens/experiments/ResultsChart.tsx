@@ -57,8 +57,10 @@ function options(names: string[], low: number[], high: number[], width: number):
   };
 }
 
-export function ResultsChart({ variants }: { variants: readonly VariantResult[] }) {
+export function ResultsChart({ variants: all }: { variants: readonly VariantResult[] }) {
   const host = useRef<HTMLDivElement>(null);
+  // Variants under 5 inviters have no figures (privacy): they are left out of the chart.
+  const variants = all.filter((v): v is VariantResult & { rate: number; rateLow: number; rateHigh: number } => v.rate !== null && v.rateLow !== null && v.rateHigh !== null);
   const key = JSON.stringify(variants.map((v) => [v.name, v.rate, v.rateLow, v.rateHigh]));
   const data = useMemo(
     () => ({ names: variants.map((v) => v.name), rate: variants.map((v) => v.rate), low: variants.map((v) => v.rateLow), high: variants.map((v) => v.rateHigh) }),

@@ -3,14 +3,17 @@
  * acceptance rate with its 95% credible interval, chance to beat control), the sample-ratio
  * warning, and the winner notice with its one-click promotion.
  */
-import type { ExperimentResults, VariantResult } from '../../../shared/experiments/config';
+import { SUPPRESSED_LABEL } from '../../../shared/analytics/privacy';
+import { CONTROL, type ExperimentResults, type VariantResult } from '../../../shared/experiments/config';
 import { formatCount, formatDollars, formatPercent } from '../viral/format';
 import type { ExperimentView } from './experimentsApi';
 
-export const percentInterval = (low: number, high: number): string => `${formatPercent(low)} – ${formatPercent(high)}`;
+export const percentInterval = (low: number | null, high: number | null): string => `${formatPercent(low)} – ${formatPercent(high)}`;
 
 function chanceText(v: VariantResult): string {
-  return v.chanceToBeatControl === null ? 'baseline' : formatPercent(v.chanceToBeatControl);
+  if (v.suppressed) return SUPPRESSED_LABEL;
+  if (v.chanceToBeatControl === null) return v.name === CONTROL ? 'baseline' : formatPercent(null);
+  return formatPercent(v.chanceToBeatControl);
 }
 
 export function ResultsTable({
@@ -81,7 +84,7 @@ export function ResultsTable({
                 <td data-testid="variant-acceptances">{formatCount(v.acceptances)}</td>
                 <td>
                   {formatCount(v.bookings)}
-                  {v.bookingCents > 0 ? ` (${formatDollars(v.bookingCents / 100)})` : ''}
+                  {v.bookingCents ? ` (${formatDollars(v.bookingCents / 100)})` : ''}
                 </td>
                 <td>
                   {formatPercent(v.rate)} <span className="muted">({percentInterval(v.rateLow, v.rateHigh)})</span>
@@ -92,6 +95,11 @@ export function ResultsTable({
           </tbody>
         </table>
       </div>
+      {results.variants.some((v) => v.suppressed) && (
+        <p className="muted small" data-testid="variants-suppressed">
+          Variants with fewer than 5 inviters (and one beside them, so they cannot be worked out) show no figures, to protect people's privacy.
+        </p>
+      )}
       {results.srm.skipped && <p className="muted">Split check: not made ({results.srm.skipped}).</p>}
     </div>
   );

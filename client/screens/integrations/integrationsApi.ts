@@ -4,7 +4,7 @@
  */
 import { ErrorCode, errorText, isErrorCode } from '../../../shared/errors';
 import type { AttemptView, EndpointNotice, EndpointView, SegmentFeed, WebhookEventType } from '../../../shared/integrations/webhooks';
-import { api, ApiError, NetworkError } from '../../api';
+import { api, ApiError, csrfHeaders, NetworkError } from '../../api';
 
 export const listEndpoints = () => api<{ endpoints: EndpointView[] }>('GET', '/api/webhooks/endpoints').then((r) => r.endpoints);
 
@@ -27,7 +27,7 @@ export const marketingFeed = () => api<{ segments: SegmentFeed[] }>('GET', '/api
 export async function deleteEndpoint(id: string): Promise<void> {
   let res: Response;
   try {
-    res = await fetch(base(id), { method: 'DELETE', credentials: 'same-origin' });
+    res = await fetch(base(id), { method: 'DELETE', credentials: 'same-origin', headers: csrfHeaders });
   } catch (err) {
     throw new NetworkError(err);
   }

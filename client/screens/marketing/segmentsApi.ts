@@ -4,7 +4,7 @@
  */
 import type { SegmentProfile, SegmentRule } from '../../../shared/analytics/segments';
 import { ErrorCode, errorText, isErrorCode } from '../../../shared/errors';
-import { api, ApiError, NetworkError } from '../../api';
+import { api, ApiError, csrfHeaders, NetworkError } from '../../api';
 
 export interface LiveSegment {
   id: string;
@@ -29,7 +29,7 @@ export const exportUrl = (id: string, format: 'csv' | 'json') => `/api/segments/
 export async function deleteSegment(id: string): Promise<void> {
   let res: Response;
   try {
-    res = await fetch(`/api/segments/${encodeURIComponent(id)}`, { method: 'DELETE', credentials: 'same-origin' });
+    res = await fetch(`/api/segments/${encodeURIComponent(id)}`, { method: 'DELETE', credentials: 'same-origin', headers: csrfHeaders });
   } catch (err) {
     throw new NetworkError(err);
   }

@@ -5,6 +5,9 @@ import { formatCount, formatInterval, formatK, formatPercent, statusWord } from 
 import { NoFigures } from './NoFigures';
 import type { SnapshotState } from './useSnapshot';
 
+/** Shown instead of figures over fewer than 5 inviters (DESIGN §6). */
+export const SUPPRESSED_TEXT = 'Fewer than 5 people invited in this window: the figures are hidden to protect their privacy.';
+
 /**
  * The platform's viral coefficient K for the chosen window, coloured by health, with what it
  * is made of (invitations per inviter × acceptance rate), how sure it is, and how fresh.
@@ -19,6 +22,20 @@ export function CoefficientCard({ snapshot, windowDays, owner }: { snapshot: Sna
     );
   }
   const d: PlatformData = snapshot.data;
+  if (d.suppressed || d.k === null || d.status === null) {
+    return (
+      <section className="card k-card" aria-labelledby="k-title" data-status="suppressed">
+        <h2 id="k-title">Viral coefficient (last {d.windowDays} days)</h2>
+        <p className="k-value">
+          <span data-testid="viral-coefficient">–</span>
+        </p>
+        <p className="muted" data-testid="k-suppressed">
+          {SUPPRESSED_TEXT}
+        </p>
+        <AsOfNote computedAt={snapshot.computedAt} />
+      </section>
+    );
+  }
   return (
     <section className={`card k-card k-${d.status}`} aria-labelledby="k-title" data-status={d.status}>
       <h2 id="k-title">Viral coefficient (last {d.windowDays} days)</h2>
@@ -30,7 +47,7 @@ export function CoefficientCard({ snapshot, windowDays, owner }: { snapshot: Sna
         <span className="muted">target {K_HEALTHY.toFixed(1)}</span>
       </p>
       <p className="k-parts" data-testid="k-parts">
-        {d.invitesPerInviter.toFixed(2)} invitations per inviter × {formatPercent(d.acceptanceRate)} accepted
+        {(d.invitesPerInviter ?? 0).toFixed(2)} invitations per inviter × {formatPercent(d.acceptanceRate ?? 0)} accepted
       </p>
       <p className="muted">
         Each person who invites brings in about {formatK(d.k)} new people; above {K_HEALTHY.toFixed(1)} the network grows by itself.

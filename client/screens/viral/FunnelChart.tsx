@@ -7,7 +7,7 @@ import { formatCount, formatDays, formatPercent } from './format';
  * each with its number and the share of the step before; then the median time to accept.
  * Plain HTML: the numbers are text, the bars are decoration.
  */
-export function FunnelChart({ funnel, cycleDays }: { funnel: PlatformData['funnel']; cycleDays: number | null }) {
+export function FunnelChart({ funnel, cycleDays }: { funnel: NonNullable<PlatformData['funnel']>; cycleDays: number | null }) {
   const steps = funnelSteps(funnel);
   return (
     <div data-testid="funnel">

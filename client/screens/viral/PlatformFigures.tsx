@@ -2,6 +2,7 @@ import type { PlatformData } from '../../../shared/analytics/snapshots';
 import { BreakdownTable } from './BreakdownTable';
 import { FunnelChart } from './FunnelChart';
 import { lazy, Suspense } from 'react';
+import { SUPPRESSED_TEXT } from './CoefficientCard';
 
 // The chart library loads with the chart, not with the first paint (the service worker precaches it for offline).
 const TrendChart = lazy(() => import('./TrendChart').then((m) => ({ default: m.TrendChart })));
@@ -19,7 +20,7 @@ export function PlatformFigures({ data }: { data: PlatformData }) {
       </section>
       <section className="card" aria-labelledby="funnel-title">
         <h2 id="funnel-title">From sent to accepted ({span})</h2>
-        <FunnelChart funnel={data.funnel} cycleDays={data.cycleDays} />
+        {data.funnel ? <FunnelChart funnel={data.funnel} cycleDays={data.cycleDays} /> : <p className="muted">{SUPPRESSED_TEXT}</p>}
       </section>
       <section className="card" aria-labelledby="breakdowns-title">
         <h2 id="breakdowns-title">Who brings people in ({span})</h2>

@@ -51,7 +51,7 @@ export interface FunnelStep {
 
 const funnelLabels = { sent: 'Sent', delivered: 'Delivered', opened: 'Opened', accepted: 'Accepted' } as const;
 
-export function funnelSteps(funnel: PlatformData['funnel']): FunnelStep[] {
+export function funnelSteps(funnel: NonNullable<PlatformData['funnel']>): FunnelStep[] {
   const keys = ['sent', 'delivered', 'opened', 'accepted'] as const;
   return keys.map((key, i) => {
     const count = funnel[key];

@@ -70,6 +70,7 @@ export async function runSyncSuite(opts: SuiteOptions): Promise<SuiteResult> {
     LOG_LEVEL: 'silent',
     STATIC_DIR: '/nonexistent',
     METRICS_COALESCE_MS: '50',
+    TEST_RATE_LIMITS: 'off',
     TEST_FAULTS: (opts.faults ?? []).join(','),
     TEST_COMMIT_DELAY_MS: String(opts.commitDelayMs ?? (testDb.engine === 'postgres' ? 30 : 0)),
   });

@@ -44,7 +44,7 @@ type Transport = import('../../../client/sync/transport').Transport;
 
 const login = await fetch(`${init.baseUrl}/api/auth/login`, {
   method: 'POST',
-  headers: { 'content-type': 'application/json' },
+  headers: { 'content-type': 'application/json', 'x-plusone-csrf': '1' },
   body: JSON.stringify({ email: init.email, password: init.password }),
 });
 if (!login.ok) throw new Error(`sign-in failed for ${init.email}: ${login.status}`);
