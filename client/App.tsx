@@ -19,6 +19,7 @@ const IntegrationsScreen = lazy(() => import('./screens/integrations/Integration
 
 const AlertsScreen = lazy(() => import('./screens/alerts/AlertsScreen').then((m) => ({ default: m.AlertsScreen })));
 const AccountScreen = lazy(() => import('./screens/account/AccountScreen').then((m) => ({ default: m.AccountScreen })));
+const FraudScreen = lazy(() => import('./screens/fraud/FraudScreen').then((m) => ({ default: m.FraudScreen })));
 const DeliveryScreen = lazy(() => import('./screens/delivery/DeliveryScreen').then((m) => ({ default: m.DeliveryScreen })));
 // The couple's pages: no account needed to open them.
 const InvitePage = lazy(() => import('./invite/InvitePage').then((m) => ({ default: m.InvitePage })));
@@ -43,6 +44,7 @@ function SignedIn() {
           <Route path="/admin/experiments" element={owner ? <ExperimentsScreen /> : <Navigate to={HOME} replace />} />
           <Route path="/admin/integrations" element={owner ? <IntegrationsScreen /> : <Navigate to={HOME} replace />} />
           <Route path="/admin/delivery" element={owner ? <DeliveryScreen /> : <Navigate to={HOME} replace />} />
+          <Route path="/admin/fraud" element={owner ? <FraudScreen /> : <Navigate to={HOME} replace />} />
           <Route path="/admin/alerts" element={owner ? <AlertsScreen /> : <Navigate to={HOME} replace />} />
           <Route path="*" element={<Navigate to={HOME} replace />} />
         </Routes>

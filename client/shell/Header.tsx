@@ -33,6 +33,7 @@ export function Header({ sync }: { sync: UserSync }) {
           {isAdmin(user.role) && <NavLink to="/admin/marketing">Marketing</NavLink>}
           {isAdmin(user.role) && <NavLink to="/admin/experiments">Experiments</NavLink>}
           {isAdmin(user.role) && <NavLink to="/admin/delivery">Delivery</NavLink>}
+          {isAdmin(user.role) && <NavLink to="/admin/fraud">Fraud</NavLink>}
           {isAdmin(user.role) && <IntegrationsNavLink />}
           {isAdmin(user.role) && <NavLink to="/admin/alerts" data-testid="nav-alerts">Alerts</NavLink>}
         </nav>

@@ -1,12 +1,11 @@
 /**
  * Invitation codes kept only as hashes (migration 016, codeHash.ts): what the database holds,
  * what sync answers, what the outbox keeps until the message is sent, that links and short
- * codes still work, that the inviting device keeps showing its codes, and that the migration
- * hashes codes written before it.
+ * codes still work, and that the migration hashes codes written before it. (The inviting
+ * device keeping its own codes: client/sync/transport.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InvitationDoc } from '../../shared/invitation';
-import { httpTransport, restoreCodes } from '../../client/sync/transport';
 import { loadMigrations, migrate } from '../db/migrate';
 import { freshDb, engines } from '../test/databases';
 import { pullAll } from '../test/fixtures';
@@ -69,36 +68,6 @@ describe('codes at rest', () => {
     expect(await codeOf(sms.id)).toBe(sms.inviteCode);
     await setState(sms.id, 'delivered');
     expect(await codeOf(sms.id)).toBeNull();
-  });
-});
-
-describe('the inviting device', () => {
-  it('keeps its codes through pulls (from its own database) and push answers (from what it pushed)', async () => {
-    const inv = newInvitation('u-photo');
-    const transport = httpTransport({ base: server.url, headers: () => ({ cookie: supplier.cookie! }) }, async (ids) =>
-      new Map(ids.filter((id) => id === inv.id).map((id) => [id, { inviteCode: inv.inviteCode, shortCode: inv.shortCode }])),
-    );
-    expect((await transport.pushInvitations([{ newDocumentState: inv }])).results[0]!.outcome).toBe('applied');
-    // The same write again: the server answers a duplicate with its state, which has no codes.
-    const again = (await transport.pushInvitations([{ newDocumentState: inv }])).results[0]!;
-    expect(again.outcome).toBe('duplicate');
-    expect(again.master).toMatchObject({ id: inv.id, inviteCode: inv.inviteCode, shortCode: inv.shortCode });
-
-    // Every page, asking again while rows are held back by a transaction still in flight (as pullAll does).
-    const seen: InvitationDoc[] = [];
-    for (let page = await transport.pull<InvitationDoc>('invitations', null, 1000); ; page = await transport.pull<InvitationDoc>('invitations', page.checkpoint, 1000)) {
-      seen.push(...page.documents);
-      if (page.documents.length < 1000 && !page.held) break;
-    }
-    expect(seen.find((d) => d.id === inv.id)).toMatchObject({ inviteCode: inv.inviteCode, shortCode: inv.shortCode });
-    expect(seen.filter((d) => d.id !== inv.id).every((d) => d.inviteCode === null)).toBe(true);
-  });
-
-  it('restoreCodes fills only what the server left empty, and only for invitations this device knows', () => {
-    const known = new Map([['a', { inviteCode: 'A'.repeat(22), shortCode: 'ABCDEFGH' }]]);
-    const docs = [{ id: 'a', inviteCode: null, shortCode: null }, { id: 'b', inviteCode: null, shortCode: null }];
-    expect(restoreCodes(docs, known)).toEqual([{ id: 'a', inviteCode: 'A'.repeat(22), shortCode: 'ABCDEFGH' }, docs[1]]);
-    expect(restoreCodes(docs, new Map())).toBe(docs);
   });
 });
 

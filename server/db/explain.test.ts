@@ -80,7 +80,7 @@ async function plansOf(fn: () => Promise<unknown>): Promise<Explained[]> {
   return explained.filter((e) => !/^SET auto_explain/.test(e.sql));
 }
 
-const scansIn = (plans: Explained[]) => (process.env.EXPLAIN_PRINT && console.log(plans.map((p) => `${JSON.stringify(seqScans(p.plan))} ${p.sql.slice(0, 100)}`).join("\n")), plans).flatMap((e) => seqScans(e.plan).filter((t) => GUARDED.test(t)).map((table) => `${table}: ${e.sql.slice(0, 120)}`));
+const scansIn = (plans: Explained[]) => plans.flatMap((e) => seqScans(e.plan).filter((t) => GUARDED.test(t)).map((table) => `${table}: ${e.sql.slice(0, 120)}`));
 
 async function seed(db: Queryable): Promise<void> {
   // Accounts without passwords (nobody signs in here; a scrypt hash each would take minutes).

@@ -34,11 +34,15 @@ async function duePairs(db: Queryable, cutoff: Date, limit: number): Promise<Pai
   );
 }
 
-/** Old invitations of pairs that still have a newer one, with content left to clear. */
+/**
+ * Old invitations with content left to clear: those of pairs that still have a newer one, and
+ * any anonymised one a device's stale offline edit wrote free text into again (free text goes
+ * to the last write, shared/invitationWrites.ts).
+ */
 async function dueContent(db: Queryable, cutoff: Date, after: string, limit: number): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
     `SELECT id FROM invitations
-      WHERE anonymised_at IS NULL AND created_at < $1 AND id > $2::uuid
+      WHERE created_at < $1 AND id > $2::uuid
         AND (recipient_name <> '' OR recipient_phone IS NOT NULL OR message <> '' OR invite_code IS NOT NULL OR short_code IS NOT NULL)
       ORDER BY id LIMIT $3`,
     [cutoff, after, limit],

@@ -57,7 +57,7 @@ describe('the platform K over fewer than 5 inviters', () => {
 
     await inviters('fifth', 1);
     const shown = await owner.get('/api/viral/coefficient?windowDays=30');
-    expect(shown.body).toMatchObject({ k: 0.8, inviters: 5, sent: 5, accepted: 4, status: 'critical', suppressed: false });
+    expect(shown.body).toEqual({ k: 0.8, inviters: 5, sent: 5, accepted: 4, status: 'critical', windowDays: 30, computedAt: expect.any(String) });
     const after = await platform30();
     expect(readSnapshot('platform', after)).toMatchObject({ suppressed: false, k: 0.8, inviters: 5 });
     await feed([after]);

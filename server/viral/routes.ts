@@ -57,8 +57,9 @@ export function installViral(app: Express, db: Db, metrics: MetricsPublisher): v
     const sent = invitedOf(c);
     const { k } = viralCoefficient({ invited: sent, accepted: c.accepted, inviters: c.inviters });
     // Privacy (DESIGN §6): the platform's own figures over fewer than 5 inviters are hidden too.
-    const figures = protectTotal(c.inviters, { k, inviters: c.inviters, sent, accepted: c.accepted, status: kStatus(k) });
-    res.json({ ...figures, windowDays, computedAt: now.toISOString() });
+    // The documented shape is kept when shown; hidden, every figure is null and `suppressed: true`.
+    const { suppressed, ...figures } = protectTotal(c.inviters, { k, inviters: c.inviters, sent, accepted: c.accepted, status: kStatus(k) });
+    res.json({ ...figures, windowDays, computedAt: now.toISOString(), ...(suppressed ? { suppressed } : {}) });
   });
 
   router.get('/k', async (req, res) => {
