@@ -45,7 +45,7 @@ describe('configuration from the environment', () => {
       WEBHOOK_TIMEOUT_MS: 10_000,
       WEBHOOK_DISABLE_AFTER_DAYS: 5,
     };
-    expect(loadConfig({})).toEqual({ ...defaults, TEST_FAULTS: [], TEST_COMMIT_DELAY_MS: 0 });
+    expect(loadConfig({})).toEqual({ ...defaults, TEST_FAULTS: [], TEST_COMMIT_DELAY_MS: 0, TEST_RATE_LIMITS: 'on' });
     expect([...configKeys].sort()).toEqual(Object.keys(defaults).sort());
   });
 

@@ -30,8 +30,8 @@ test('an invitation to a throwaway address is refused, and the supplier sees why
   await expect(row).toHaveAttribute('data-sync', 'refused');
   await expect(row).toContainText('Blocked by our safety checks: Throwaway email address');
   await expect(page.getByTestId('sync-refused')).toHaveText('1 refused');
-  const [{ n }] = await world.server.testDb.db.query<{ n: number }>('SELECT count(*)::int AS n FROM invitations WHERE recipient_email = $1', [address]);
-  expect(n).toBe(0);
+  const [written] = await world.server.testDb.db.query<{ n: number }>('SELECT count(*)::int AS n FROM invitations WHERE recipient_email = $1', [address]);
+  expect(written!.n).toBe(0);
 
   await page.reload();
   await expect(row).toHaveAttribute('data-sync', 'refused');

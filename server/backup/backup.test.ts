@@ -53,7 +53,7 @@ const PATH = process.env.PATH;
 const scratch = mkdtempSync(join(tmpdir(), 'plusone-backup-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-describe.skipIf(!hasPostgres)('backups on PostgreSQL (pg_dump, pg_restore)', () => {
+describe.skipIf(!hasPostgres)('backups on PostgreSQL (pg_dump, pg_restore)', { timeout: 120_000 }, () => {
   const admin = process.env.DATABASE_URL!;
   const name = `plusone_t_${randomBytes(6).toString('hex')}`;
   const url = Object.assign(new URL(admin), { pathname: `/${name}` }).toString();
@@ -163,7 +163,8 @@ describe.skipIf(!hasPostgres)('backups on PostgreSQL (pg_dump, pg_restore)', () 
   });
 });
 
-describe('backups of the embedded database (PGlite)', () => {
+// Each step boots PGlite (WASM) once or twice: seconds each on a busy machine, so a larger cap.
+describe('backups of the embedded database (PGlite)', { timeout: 180_000 }, () => {
   const dataDir = join(scratch, 'pglite', 'data');
   const env = { DATA_DIR: dataDir, PATH };
   const file = join(scratch, 'pglite', 'plusone.tar.gz');
@@ -184,7 +185,7 @@ describe('backups of the embedded database (PGlite)', () => {
       await seedDemo(db, { scale: 0.1 });
       return fingerprint(db);
     });
-  });
+  }, 180_000);
 
   it('a backup restored into an empty DATA_DIR gives back every table row for row', async () => {
     const backup = capture();

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/errors';
 import { parseRateLimitField } from '../../shared/limits';
+import { loadConfig } from '../config';
 import { addUser, TEST_PASSWORD } from '../test/fixtures';
 import { newInvitation, startTestServer, type ApiClient, type ApiResponse, type TestServer } from '../test/server';
 
@@ -94,5 +95,10 @@ describe('rate limits lifted for suites about something else (TEST_RATE_LIMITS=o
     const rows = Array.from({ length: 11 }, () => ({ newDocumentState: newInvitation(id), assumedMasterState: null }));
     expect((await client.push('invitations', rows)).body.results.every((r: { outcome: string }) => r.outcome === 'applied')).toBe(true);
     expect((await client.get('/api/viral/coefficient')).headers.get('RateLimit')).toBeNull();
+  });
+
+  it('limits are on by default and cannot be lifted in production', () => {
+    expect(loadConfig({}).TEST_RATE_LIMITS).toBe('on');
+    expect(() => loadConfig({ NODE_ENV: 'production', TEST_RATE_LIMITS: 'off' })).toThrow(/TEST_RATE_LIMITS/);
   });
 });
