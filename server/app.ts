@@ -10,6 +10,7 @@ import type { Config } from './config';
 import type { Db } from './db/db';
 import { setFaults } from './faults';
 import { errorHandler, notFound } from './http/errors';
+import { strictApiInput } from './http/input';
 import { installDelivery, type Delivery } from './delivery';
 import { installHealth } from './http/health';
 import { installStatic } from './http/static';
@@ -81,6 +82,8 @@ export function createApp({ config, db, log, redis }: AppDeps): PlusOneApp {
   installHealth(app, db, redis);
   app.use('/api', csrfGuard(security));
   app.use('/api', express.json({ limit: '2mb' }));
+  // A query or a body sent to a route that takes none is refused before any route runs (http/input.ts).
+  app.use('/api', strictApiInput());
   app.use('/api', sessionMiddleware(db));
   installAuth(app, {
     db,

@@ -13,6 +13,7 @@ import type { PushResult } from '../../shared/sync/protocol';
 import { closeDatabase, openDatabase, type PlusOneDb } from '../db/database';
 import type { Refusal } from '../db/schemas';
 import { createInvitation } from '../invitations/create';
+import { waitUntil } from './queue';
 import { startReplications, type Replications } from './replication';
 import { phaseOf, unrefusedPending, waitingOf } from './status';
 import type { Transport } from './transport';
@@ -127,6 +128,13 @@ describe('the queue waits for an allowance (LIM1)', () => {
     const { db } = await device(server.transport, key);
     await until('the waiting write reached the server', () => server.held.has(made.invitation.id));
     await until('its wait is gone', async () => (await refusalsOf(db)).length === 0);
+  });
+
+  it('a retryAt already passed on this device\'s clock (a clock running ahead) waits 30 s, not a loop of pushes', () => {
+    const now = Date.parse('2026-05-04T13:00:00Z');
+    expect(waitUntil('2026-05-04T14:00:00.000Z', now)).toBe('2026-05-04T14:00:00.000Z');
+    expect(waitUntil('2026-05-04T12:59:00.000Z', now)).toBe('2026-05-04T13:00:30.000Z');
+    expect(waitUntil('2026-05-04T13:00:00.000Z', now)).toBe('2026-05-04T13:00:30.000Z');
   });
 
   it('other refusals stay for the user, as before (no retryAt, counted as refused)', async () => {

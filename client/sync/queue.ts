@@ -28,6 +28,17 @@ const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
 /** Longest a timer may be set for (setTimeout's limit); a longer wait just sets it again. */
 const MAX_TIMER_MS = 2_147_483_647;
+/** Shortest wait for an allowance, when the server's time has already passed on this device's clock. */
+const WAIT_FLOOR_MS = 30_000;
+
+/**
+ * When a write refused until `retryAt` (the server's clock) goes again. A device whose clock runs
+ * ahead sees that time already passed: it waits a little rather than asking again at once, and
+ * again, until the server's clock gets there.
+ */
+export function waitUntil(retryAt: string, now: number): string {
+  return Date.parse(retryAt) > now ? retryAt : new Date(now + WAIT_FLOOR_MS).toISOString();
+}
 
 interface Waiter {
   remaining: Set<string>;
@@ -253,7 +264,7 @@ export class SyncQueue {
         const write = writeOf(r.id);
         const refusal: Refusal = { id: r.id, target, writeId: write?.writeId ?? r.id, code: r.error?.code ?? 'INTERNAL', message: r.error?.message ?? errorText.INTERNAL, at };
         if (write) refusal.write = toPushState(write);
-        if (r.error?.code === 'RATE_LIMITED' && r.error.retryAt) refusal.retryAt = r.error.retryAt;
+        if (r.error?.code === 'RATE_LIMITED' && r.error.retryAt) refusal.retryAt = waitUntil(r.error.retryAt, Date.parse(at));
         return refusal;
       });
     // A refusal ends when the user retries or discards it, not when some later write goes through.

@@ -25,7 +25,7 @@ const onServer = async (world: World, supplierId: string) =>
 
 test('LIM1: offline, a regular supplier makes 12 invitations; back online 10 go and 2 wait for the next allowance (no error, no discard); when it frees they go by themselves', async ({ world, page, context }) => {
   const email = await world.newSupplier('Rosa Limits');
-  const [{ id: supplierId }] = await world.server.testDb.db.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email]);
+  const supplierId = (await world.server.testDb.db.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email]))[0]!.id;
   await page.clock.install();
   await new LoginPage(page).signIn(email);
   const header = new SyncHeader(page);
@@ -40,7 +40,7 @@ test('LIM1: offline, a regular supplier makes 12 invitations; back online 10 go 
   await expect(header.pending).toHaveText('(12 pending)');
 
   await world.online(context);
-  await expect.poll(() => onServer(world, supplierId!), RECONNECT).toBe(10);
+  await expect.poll(() => onServer(world, supplierId), RECONNECT).toBe(10);
   await expect(waiting).toHaveAttribute('data-count', '2', RECONNECT);
   await expect(waiting).toHaveText(/^2 invitations wait until \d\d:\d\d for the next hour's allowance$/);
   await expect(header.indicator).toHaveAttribute('data-phase', 'waiting');
@@ -62,6 +62,6 @@ test('LIM1: offline, a regular supplier makes 12 invitations; back online 10 go 
 
   await expect(header.syncComplete).toBeVisible(RECONNECT);
   await expect(waiting).toHaveCount(0);
-  expect(await onServer(world, supplierId!)).toBe(12);
+  expect(await onServer(world, supplierId)).toBe(12);
   await expect(list.rows.and(page.locator('[data-sync="synced"]'))).toHaveCount(12);
 });

@@ -37,6 +37,22 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(new HttpError(ErrorCode.NOT_FOUND, `no route for ${req.method} ${req.path}`));
 };
 
+/** What was wrong with a request that Express or a body parser refused, in plain words. */
+const parserProblems: Record<string, string> = {
+  'entity.too.large': 'request body is too large',
+  'entity.parse.failed': 'request body is not valid JSON',
+  'charset.unsupported': 'request body is in a charset this server does not read (send UTF-8)',
+  'encoding.unsupported': 'request body is in a content encoding this server does not read',
+  'request.size.invalid': 'request body is not as long as its Content-Length says',
+  'request.aborted': 'request body was cut short',
+};
+
+function requestProblem(err: { type?: unknown }): string {
+  if (typeof err.type === 'string' && Object.hasOwn(parserProblems, err.type)) return parserProblems[err.type]!;
+  if (err instanceof URIError) return 'the path is not valid percent-encoding';
+  return 'the request is not valid';
+}
+
 /** Told of every unexpected error (a 500 answer), to record and count it (server/monitoring). */
 export type ServerErrorListener = (err: unknown, req: Request) => void;
 
@@ -46,11 +62,11 @@ export function errorHandler(log: Logger, onServerError?: ServerErrorListener): 
       res.set(err.headers).status(err.status).json(errorBody(err.code, err.message, err.details));
       return;
     }
-    // body-parser errors (malformed JSON, too large) carry a 4xx status and `type`.
+    // Errors of Express itself and of the body parsers (malformed JSON, too large, a charset or
+    // encoding they cannot read, a path that is not valid percent-encoding) carry a 4xx status.
     const status = typeof err?.status === 'number' ? err.status : 500;
     if (status >= 400 && status < 500) {
-      const message = err.type === 'entity.too.large' ? 'request body is too large' : 'request body is not valid JSON';
-      res.status(400).json(errorBody(ErrorCode.INVALID_INPUT, message));
+      res.status(400).json(errorBody(ErrorCode.INVALID_INPUT, requestProblem(err)));
       return;
     }
     // The request's own logger carries its request id.
