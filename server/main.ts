@@ -36,7 +36,8 @@ async function main() {
   const wantDemo = config.DEMO_DATA === 'true' || (config.DEMO_DATA === 'auto' && db.kind === 'pglite');
   if (wantDemo && !(await hasUsers(db))) {
     const summary = await seedDemo(db, { scale: 1 });
-    log.info(summary, 'demo data loaded');
+    // With two replicas starting together, only one seeds; the other finds it done.
+    log.info(summary, summary.alreadySeeded ? 'demo data already loaded by another process' : 'demo data loaded');
   }
 
   const redis = config.REDIS_URL ? await openRedis(config.REDIS_URL) : undefined;
