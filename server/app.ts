@@ -110,7 +110,7 @@ export function createApp({ config, db, log, redis }: AppDeps): PlusOneApp {
     return { id: snapshotIds.segments, kind: 'segments', data: await segmentsSnapshot(source) };
   });
   const stopExperiments = installExperiments(app, { db, metrics, log });
-  const delivery = installDelivery(app, { config, db, live, metrics, log });
+  const delivery = installDelivery(app, { config, db, live, metrics, log, limits });
   const webhooks = installWebhooks(app, { config, db, log, metrics });
   const stopPrivacy = installPrivacy(app, { db, metrics, live, log });
   monitoring.installRoutes();

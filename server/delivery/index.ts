@@ -23,6 +23,7 @@ import { twilioAdapter } from './channels/twilio';
 import { whatsappAdapter } from './channels/whatsapp';
 import { installInviteRoutes } from './inviteRoutes';
 import { guessLimiter, type GuessLimiter } from './limiter';
+import type { LimiterStore } from '../limits/store';
 import { startWorkers, type WorkerPool } from './pool';
 import { installDeliveryRoutes } from './routes';
 
@@ -32,6 +33,8 @@ export interface DeliveryDeps {
   live: Live;
   metrics: MetricsPublisher;
   log: Logger;
+  /** The shared rate-limit store: short-code guesses count across processes. */
+  limits: LimiterStore;
   limiter?: GuessLimiter;
 }
 
@@ -52,7 +55,7 @@ export interface Delivery {
 
 const hostFor = (host?: string) => (!host || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host);
 
-export function installDelivery(app: Express, { config, db, live, metrics, log, limiter }: DeliveryDeps): Delivery {
+export function installDelivery(app: Express, { config, db, live, metrics, log, limits, limiter }: DeliveryDeps): Delivery {
   let base = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
   const peers: LocalPeers = {};
   const adapters: Partial<Record<Channel, ChannelAdapter>> = {};
@@ -85,7 +88,7 @@ export function installDelivery(app: Express, { config, db, live, metrics, log, 
     secureCookies: config.SECURE_COOKIES,
     publicUrl: config.PUBLIC_URL,
     sessionEnded: (token) => live.endSession(token),
-    limiter: limiter ?? guessLimiter(),
+    limiter: limiter ?? guessLimiter(limits),
     publish,
   });
 

@@ -130,7 +130,7 @@ describe('short code', () => {
   });
 
   it('INV8: and overall, whatever the address', async () => {
-    const limiter = guessLimiter({ perAddress: { points: 100, seconds: 60 }, global: { points: 5, seconds: 60 } });
+    const limiter = guessLimiter(server.plusone.limits, { perAddress: { points: 100, seconds: 60 }, global: { points: 5, seconds: 60 } });
     const verdicts = [];
     for (let i = 0; i < 7; i++) verdicts.push(await limiter.take(`10.0.0.${i}`));
     expect(verdicts.map((v) => v.ok)).toEqual([true, true, true, true, true, false, false]);

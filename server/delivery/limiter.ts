@@ -1,11 +1,10 @@
 /**
  * Limits guesses at short codes (shared/invites.ts SHORT_CODE_GUESSES): per client address and
- * for the whole server, with rate-limiter-flexible. Memory counters: each server process keeps
- * its own, so N processes allow N times the global cap (still negligible odds; a shared store
- * such as RateLimiterPostgres would make it exact).
+ * for the whole platform, in the shared rate-limit store (server/limits/store.ts), so every
+ * server process counts the same guesses.
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { SHORT_CODE_GUESSES } from '../../shared/invites';
+import { take, type LimiterStore } from '../limits/store';
 
 export interface GuessLimiter {
   /** Counts one guess; says how long to wait when over a limit. */
@@ -17,22 +16,16 @@ export interface GuessLimits {
   global: { points: number; seconds: number };
 }
 
-export function guessLimiter(limits: GuessLimits = SHORT_CODE_GUESSES): GuessLimiter {
-  const perAddress = new RateLimiterMemory({ keyPrefix: 'short-ip', points: limits.perAddress.points, duration: limits.perAddress.seconds });
-  const global = new RateLimiterMemory({ keyPrefix: 'short-all', points: limits.global.points, duration: limits.global.seconds });
-  const refused = (err: unknown) => {
-    if (err instanceof RateLimiterRes) return { ok: false as const, retryAfterS: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
-    throw err;
-  };
+export function guessLimiter(store: LimiterStore, limits: GuessLimits = SHORT_CODE_GUESSES): GuessLimiter {
+  const perAddress = store.limiter('short-ip', limits.perAddress);
+  const global = store.limiter('short-all', limits.global);
   return {
     async take(address) {
-      try {
-        await perAddress.consume(address);
-        await global.consume('all');
-        return { ok: true };
-      } catch (err) {
-        return refused(err);
+      for (const [limiter, key] of [[perAddress, address], [global, 'all']] as const) {
+        const taken = await take(limiter, key);
+        if (!taken.ok) return { ok: false, retryAfterS: taken.retryAfterS };
       }
+      return { ok: true };
     },
   };
 }

@@ -48,7 +48,10 @@ it('API, socket and probe paths are never answered with the shell', async () => 
   const api = await fetch(`${url}/api/unknown`);
   expect([api.status, (await api.json()).error.code]).toEqual([404, 'NOT_FOUND']);
   const metrics = await fetch(`${url}/metrics`);
-  expect(metrics.status).toBe(404);
-  expect(await metrics.text()).not.toContain('<title>');
+  expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+  expect(await metrics.text()).toContain('# TYPE http_requests_total counter');
+  const unknownProbe = await fetch(`${url}/metrics/unknown`);
+  expect(unknownProbe.status).toBe(404);
+  expect(await unknownProbe.text()).not.toContain('<title>');
   expect((await fetch(`${url}/healthz`)).headers.get('content-type')).toMatch(/json/);
 });
