@@ -130,23 +130,27 @@ DECLARE
   same_key boolean;
   old_status text;
   new_status text := fraud_counted_status(NEW.status, NEW.fraud_excluded);
+  old_cycle int;
+  new_cycle int := floor(extract(epoch FROM NEW.accepted_at - NEW.counted_at) / 86400)::int;
 BEGIN
   SELECT u.role INTO role FROM users u WHERE u.id = NEW.inviter_id;
   IF TG_OP = 'UPDATE' THEN
     old_status := fraud_counted_status(OLD.status, OLD.fraud_excluded);
+    old_cycle := floor(extract(epoch FROM OLD.accepted_at - OLD.counted_at) / 86400)::int;
     same_key := OLD.deleted = NEW.deleted AND OLD.inviter_id = NEW.inviter_id AND OLD.channel = NEW.channel
       AND OLD.variant = NEW.variant AND plusone_day(OLD.counted_at) = plusone_day(NEW.counted_at);
-    IF NOT OLD.deleted AND (NOT same_key OR old_status <> new_status) THEN
-      PERFORM k_count(OLD.inviter_id, role, OLD.channel, OLD.variant, plusone_day(OLD.counted_at), old_status,
-        floor(extract(epoch FROM OLD.accepted_at - OLD.counted_at) / 86400)::int, -1, NOT same_key);
-    END IF;
-    IF NOT NEW.deleted AND (NOT same_key OR old_status <> new_status) THEN
-      PERFORM k_count(NEW.inviter_id, role, NEW.channel, NEW.variant, plusone_day(NEW.counted_at), new_status,
-        floor(extract(epoch FROM NEW.accepted_at - NEW.counted_at) / 86400)::int, 1, NOT same_key);
+    -- An accepted row whose cycle time moved within its day (its capture time edited by hours)
+    -- is recounted too, or its cycle-time bucket would keep the old value.
+    IF NOT same_key OR old_status <> new_status OR (new_status = 'accepted' AND old_cycle IS DISTINCT FROM new_cycle) THEN
+      IF NOT OLD.deleted THEN
+        PERFORM k_count(OLD.inviter_id, role, OLD.channel, OLD.variant, plusone_day(OLD.counted_at), old_status, old_cycle, -1, NOT same_key);
+      END IF;
+      IF NOT NEW.deleted THEN
+        PERFORM k_count(NEW.inviter_id, role, NEW.channel, NEW.variant, plusone_day(NEW.counted_at), new_status, new_cycle, 1, NOT same_key);
+      END IF;
     END IF;
   ELSIF NOT NEW.deleted THEN
-    PERFORM k_count(NEW.inviter_id, role, NEW.channel, NEW.variant, plusone_day(NEW.counted_at), new_status,
-      floor(extract(epoch FROM NEW.accepted_at - NEW.counted_at) / 86400)::int, 1, true);
+    PERFORM k_count(NEW.inviter_id, role, NEW.channel, NEW.variant, plusone_day(NEW.counted_at), new_status, new_cycle, 1, true);
   END IF;
 
   IF role = 'supplier' THEN
