@@ -68,13 +68,14 @@ describe('load tool people', () => {
     const socket: TestSocket = connect(server.url, { transports: ['websocket'], extraHeaders: { cookie: owner.cookie }, reconnection: false, forceNew: true });
     try {
       await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
-      const k = nextEvent(socket, 'metrics:updated', (e) => e.documents.some((d) => d.id === 'platform:7' && (d.data as { sent?: number }).sent === 1));
+      const k = nextEvent(socket, 'metrics:updated', (e) => e.documents.some((d) => d.id === 'platform:7'), 20_000);
       const pushed = await fetch(`${server.url}/api/sync/invitations/push`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie: supplier.cookie, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION), [CSRF_HEADER]: CSRF_VALUE },
         body: JSON.stringify({ rows: [{ newDocumentState: newInvitation(supplier.id), assumedMasterState: null }] }),
       });
       expect((await pushed.json()).results).toEqual([expect.objectContaining({ outcome: 'applied' })]);
+      // Small platforms' figures are suppressed (privacy), so the snapshot's arrival is what is checked.
       await k;
     } finally {
       socket.close();

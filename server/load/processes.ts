@@ -90,8 +90,11 @@ export function startServer(env: Record<string, string>): Promise<ServerProcess>
       resolve({
         url: `http://127.0.0.1:${port}`,
         async stop() {
+          // A graceful stop waits for queued metrics refreshes; an overloaded server may have many.
+          const kill = setTimeout(() => proc.kill('SIGKILL'), 10_000);
           proc.kill('SIGTERM');
           await exited(proc);
+          clearTimeout(kill);
         },
       });
     };
