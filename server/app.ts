@@ -71,7 +71,7 @@ export function createApp({ config, db, log, redis }: AppDeps): PlusOneApp {
   app.use(securityHeaders(security));
   const httpServer = createServer(app);
   const limits = limiterStore(db, redis);
-  const live = installLive(httpServer, db, { allowRequest: socketOriginCheck(security) });
+  const live = installLive(httpServer, db, { allowRequest: socketOriginCheck(security), everyoneEveryMs: config.METRICS_EVERYONE_MS });
   const metrics = new MetricsPublisher(db, config.METRICS_COALESCE_MS, (docs) => live.metricsUpdated(docs), log);
   metrics.onEvents = (events) => live.eventsCreated(events);
   // Request ids, logs and metrics around every request below; /metrics (server/monitoring).

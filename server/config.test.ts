@@ -16,6 +16,7 @@ describe('configuration from the environment', () => {
       SESSION_DAYS: 30,
       LOG_LEVEL: 'info',
       METRICS_COALESCE_MS: 250,
+      METRICS_EVERYONE_MS: 3000,
       TRUST_PROXY: false,
       NODE_ENV: 'development',
       PUBLIC_URL: undefined,

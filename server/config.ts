@@ -37,6 +37,8 @@ export const ConfigSchema = z.object({
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_COALESCE_MS: z.coerce.number().int().min(0).max(5000).default(250),
+  /** Platform K to every signed-in screen at most this often; owners' dashboards hear every update (server/live/socket.ts). */
+  METRICS_EVERYONE_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
   TRUST_PROXY: bool.default(false),
   NODE_ENV: z.string().default('development'),
   /** Base of the links in messages (invite, unsubscribe, status callbacks); by default where the server listens. */

@@ -38,7 +38,12 @@ export function roomsFor(user: SessionUser): string[] {
 }
 
 /** `allowRequest`: refuses a handshake before the session is read (a cross-origin page, server/http/security.ts). */
-export function installLive(httpServer: HttpServer, db: Db, opts: Pick<Partial<ServerOptions>, 'allowRequest'> = {}) {
+export interface LiveOptions extends Pick<Partial<ServerOptions>, 'allowRequest'> {
+  /** Platform K to every signed-in screen at most this often (owners' dashboards: every update). */
+  everyoneEveryMs?: number;
+}
+
+export function installLive(httpServer: HttpServer, db: Db, opts: LiveOptions = {}) {
   const io: LiveServer = new Server(httpServer, { serveClient: false, transports: ['websocket', 'polling'], allowRequest: opts.allowRequest });
 
   io.use(async (socket, next) => {
@@ -52,6 +57,10 @@ export function installLive(httpServer: HttpServer, db: Db, opts: Pick<Partial<S
     } catch (err) {
       next(err as Error);
     }
+  });
+
+  const everyone = throttled(opts.everyoneEveryMs ?? 0, (documents) => {
+    io.to(rooms.signedIn).except(rooms.dashboard).emit('metrics:updated', { documents });
   });
 
   io.on('connection', (socket) => {
@@ -93,15 +102,49 @@ export function installLive(httpServer: HttpServer, db: Db, opts: Pick<Partial<S
       for (const [room, documents] of byRoom) io.to(room).emit('viral_event:created', { documents, ...origin });
     },
     /** Each snapshot only to its audience: everyone signed in, the owner's dashboard, or one user. */
+    /**
+     * Each snapshot only to its audience. Platform figures ('all') go at once to the owners'
+     * dashboards and to everyone else signed in at most every `everyoneEveryMs`, latest wins:
+     * with 10,000 sockets one broadcast costs ~150 ms of CPU, and each screen then pulls.
+     */
     metricsUpdated(published: PublishedDoc[]): void {
       const byRoom = new Map<string, MetricsDoc[]>();
       for (const { doc, audience } of published) {
-        const room = audience === 'all' ? rooms.signedIn : audience === 'owner' ? rooms.dashboard : rooms.user(audience.replace(/^user:/, ''));
+        const room = audience === 'all' || audience === 'owner' ? rooms.dashboard : rooms.user(audience.replace(/^user:/, ''));
         byRoom.set(room, [...(byRoom.get(room) ?? []), doc]);
       }
       for (const [room, documents] of byRoom) io.to(room).emit('metrics:updated', { documents });
+      everyone.add(published.filter((p) => p.audience === 'all').map((p) => p.doc));
     },
+    /** Sends what waits for everyone now (shutdown, tests). */
+    flushEveryone: () => everyone.flush(),
   };
 }
 
 export type Live = ReturnType<typeof installLive>;
+
+/** Documents sent at most every `everyMs` (the first at once), the latest state of each id. */
+function throttled(everyMs: number, send: (docs: MetricsDoc[]) => void) {
+  const waiting = new Map<string, MetricsDoc>();
+  let last = -Infinity;
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (waiting.size === 0) return;
+    last = Date.now();
+    const docs = [...waiting.values()];
+    waiting.clear();
+    send(docs);
+  };
+  return {
+    add(docs: MetricsDoc[]) {
+      if (docs.length === 0) return;
+      for (const doc of docs) waiting.set(doc.id, doc);
+      const due = last + everyMs - Date.now();
+      if (due <= 0) flush();
+      else timer ??= setTimeout(flush, due).unref();
+    },
+    flush,
+  };
+}

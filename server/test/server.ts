@@ -45,7 +45,7 @@ export interface ApiClient {
 /** `sharing`: a second server process on the first one's database (already seeded; dropped by the first one's close). */
 export async function startTestServer({ engine, demo = true, env = {}, sharing }: { engine?: Engine; demo?: boolean; env?: Record<string, string>; sharing?: TestServer } = {}): Promise<TestServer> {
   // Delivery workers and rate limits only where a test asks for them (they move statuses on their own; limits refuse).
-  const config = loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent', METRICS_COALESCE_MS: '20', DELIVERY_WORKERS: '0', TEST_RATE_LIMITS: 'off', MONITOR_INTERVAL_S: '0', ...env });
+  const config = loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent', METRICS_COALESCE_MS: '20', METRICS_EVERYONE_MS: '200', DELIVERY_WORKERS: '0', TEST_RATE_LIMITS: 'off', MONITOR_INTERVAL_S: '0', ...env });
   const testDb = sharing?.testDb ?? (await freshDb(engine));
   const redis = config.REDIS_URL ? await openRedis(config.REDIS_URL) : undefined;
   const plusone = createApp({ config, db: testDb.db, log: createLogger('silent'), redis });

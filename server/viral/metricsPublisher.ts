@@ -107,15 +107,28 @@ export class MetricsPublisher {
     for (const e of hint.emails ?? []) this.emails.add(e.toLowerCase());
     this.fastTimer ??= setTimeout(() => {
       this.fastTimer = null;
-      this.enqueue(() => this.refreshFast());
+      this.enqueue('fast');
     }, this.coalesceMs);
     this.slowTimer ??= setTimeout(() => {
       this.slowTimer = null;
-      this.enqueue(() => this.refreshSlow());
+      this.enqueue('slow');
     }, this.slowCoalesceMs);
   }
 
-  private enqueue(job: () => Promise<unknown>): void {
+  /** A refresh of each kind waiting to start, at most: it reads the latest state when it runs. */
+  private readonly waiting = { fast: false, slow: false };
+
+  /**
+   * Refreshes run one at a time. While one runs, a second of the same kind may wait; more would
+   * only redo the same work, and under overload they would pile up without end.
+   */
+  private enqueue(kind: 'fast' | 'slow'): void {
+    if (this.waiting[kind]) return;
+    this.waiting[kind] = true;
+    const job = () => {
+      this.waiting[kind] = false;
+      return kind === 'fast' ? this.refreshFast() : this.refreshSlow();
+    };
     this.running = this.running.then(job).catch((err) => this.log.error({ err }, 'metrics refresh failed'));
   }
 
@@ -186,12 +199,12 @@ export class MetricsPublisher {
     if (this.fastTimer) {
       clearTimeout(this.fastTimer);
       this.fastTimer = null;
-      this.enqueue(() => this.refreshFast());
+      this.enqueue('fast');
     }
     if (this.slowTimer) {
       clearTimeout(this.slowTimer);
       this.slowTimer = null;
-      this.enqueue(() => this.refreshSlow());
+      this.enqueue('slow');
     }
     await this.running;
   }
