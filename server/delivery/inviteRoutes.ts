@@ -38,12 +38,13 @@ export function installInviteRoutes(app: Express, deps: InviteDeps): void {
   const router = express.Router();
   const days = (kind: CodeKind) => (kind === 'invite' ? deps.inviteDays : deps.shortDays);
 
-  const guess = async (req: Request): Promise<string> => {
+  /** Spends a guess on a typed code; the body was parsed first, so a malformed request costs none. */
+  const guess = async (req: Request, typed: string): Promise<string> => {
     const verdict = await deps.limiter.take(req.ip ?? 'unknown');
     if (!verdict.ok) {
       throw new HttpError(ErrorCode.RATE_LIMITED, `Too many tries with codes: try again in ${verdict.retryAfterS} s.`, undefined, { 'Retry-After': String(verdict.retryAfterS) });
     }
-    const code = parseShortCode(parse(ShortCodeRequest, { shortCode: req.body?.shortCode }).shortCode);
+    const code = parseShortCode(typed);
     if (!code) throw notFound('short');
     return code;
   };
@@ -90,7 +91,7 @@ export function installInviteRoutes(app: Express, deps: InviteDeps): void {
   });
 
   router.post('/join/check', async (req, res) => {
-    const code = await guess(req);
+    const code = await guess(req, parse(ShortCodeRequest, req.body).shortCode);
     const row = await findInvite(deps.db, 'short', code);
     if (!row) throw notFound('short');
     const closed = closedReason(row, deps.shortDays);
@@ -99,8 +100,8 @@ export function installInviteRoutes(app: Express, deps: InviteDeps): void {
   });
 
   router.post('/join/signup', async (req, res) => {
-    const code = await guess(req);
-    const { shortCode: _typed, ...body } = parse(ShortCodeSignupRequest, req.body);
+    const { shortCode, ...body } = parse(ShortCodeSignupRequest, req.body);
+    const code = await guess(req, shortCode);
     await signup(req, res, 'short', code, body);
   });
 

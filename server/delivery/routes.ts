@@ -37,6 +37,8 @@ export interface DeliveryEdge {
 const twilioStatus: Record<string, StatusUpdate['status']> = { queued: 'sent', sending: 'sent', sent: 'sent', delivered: 'delivered', read: 'delivered', undelivered: 'failed', failed: 'failed' };
 const whatsappStatus: Record<string, StatusUpdate['status']> = { sent: 'sent', delivered: 'delivered', read: 'delivered', failed: 'failed' };
 
+const UNSUBSCRIBE_TOKEN_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title></head>` +
   `<body style="font-family:system-ui;max-width:32rem;margin:3rem auto;padding:0 1rem"><h1>${title}</h1>${body}</body></html>`;
@@ -104,7 +106,9 @@ export function installDeliveryRoutes(app: Express, edge: DeliveryEdge): void {
       `<form method="post"><button type="submit" data-testid="confirm-unsubscribe">Unsubscribe</button></form>`));
   });
   app.post('/unsubscribe/:token', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
-    const address = await edge.db.transaction((tx) => optOutByToken(tx, String(req.params.token)));
+    // Tokens are base64url (outbox.ts); anything else is not looked up (a NUL would fail the query).
+    const token = String(req.params.token);
+    const address = UNSUBSCRIBE_TOKEN_RE.test(token) ? await edge.db.transaction((tx) => optOutByToken(tx, token)) : null;
     if (!address) res.status(404).type('html').send(page('Link not recognised', '<p>This unsubscribe link is not valid.</p>'));
     else res.type('html').send(page('You are unsubscribed', '<p>PlusOne will not message you again.</p>'));
   });

@@ -78,6 +78,28 @@ export const bodyExamples: Record<string, BodyExample> = {
   'POST /api/client-errors': body(ClientErrorReport, { kind: 'error', message: 'boom', stack: 'at x', path: '/dashboard', release: '1.0.0' }),
 };
 
+/**
+ * Values at the edges of what each API query key accepts (or just past them), tried one key at
+ * a time on the valid example: the route may answer them or refuse them, never fail on them.
+ */
+export const queryEdges: Record<string, Record<string, string[]>> = {
+  'GET /api/viral/coefficient': { windowDays: ['7', '90', '0', '-7', '7.0', '1e1', '0x1e', ' 30', '30 ', '9007199254740993'] },
+  'GET /api/viral/k': {
+    windowDays: ['1', '90', '91', '0', '-1', '1.5', '1e1', ' 30', '9007199254740993'],
+    end: ['0001-01-01', '0001-03-31', '1970-01-01', '2000-02-29', '2001-02-29', '9999-12-31', '0000-01-01', '2026-13-01', '2026-1-1', '+2026-01-01', '2026-01-01T00:00:00Z'],
+    dim: ['all', 'actor', 'channel', 'variant', 'experiment', 'ALL', 'org', ''],
+    val: ['', 'email', 'u-ritz', 'x'.repeat(40), 'x'.repeat(41), "'; DROP TABLE users; --", '%', '_', '\\'],
+  },
+  'GET /api/segments/:id/export': { format: ['csv', 'json', 'CSV', 'xml', ''] },
+  'GET /api/webhooks/endpoints/:id/attempts': { limit: ['1', '500', '501', '0', '-1', '1e2', '2.5'], before: ['1', '0', '-1', '9007199254740991', '9007199254740993', '1e308'] },
+  'GET /api/export/:dataset': {
+    format: ['csv', 'json', 'JSON', ''],
+    from: ['0001-01-01', '9999-12-31', '1970-01-01', '2026-02-30', ''],
+    to: ['0001-01-01', '9999-12-31', '2000-02-29'],
+    type: ['invitation.accepted', 'x', 'x'.repeat(60), 'x'.repeat(61), '%', "'"],
+  },
+};
+
 /** Queries the routes read, as a valid example (every key the route knows). */
 export const queryExamples: Record<string, Record<string, string>> = {
   'GET /api/viral/coefficient': { windowDays: '30' },

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 
-/** A JSON value whose objects are lists of entries (keys may repeat, `__proto__` included). */
-export type Json = null | boolean | number | string | Json[] | { entries: [string, Json][] };
+/** A JSON value whose objects are lists of entries (keys may repeat, `__proto__` included), or text already written (`raw`). */
+export type Json = null | boolean | number | string | Json[] | { entries: [string, Json][] } | { raw: string };
 
 /** Keys that hurt code which copies objects carelessly, and keys near the ones the app uses. */
 export const nastyKeys = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', '$where', '$gt', '', ' ', 'id', 'rows', 'role', 'admin', 'isAdmin', 'userId', 'orgId', 'email', 'password'];
@@ -45,10 +45,11 @@ export const json: fc.Arbitrary<Json> = fc.letrec<{ value: Json }>((tie) => ({
 
 /** Deeply nested arrays or objects, and long arrays or strings. */
 export const bulky: fc.Arbitrary<Json> = fc.oneof(
-  fc.integer({ min: 100, max: 3000 }).map((depth) => {
-    let v: Json = 1;
-    for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { entries: [['a', v]] };
-    return v;
+  // Written as text: a tree this deep would overflow the stack of whoever walks it recursively.
+  fc.integer({ min: 100, max: 5000 }).map((depth) => {
+    const open = Array.from({ length: depth }, (_, i) => (i % 2 ? '[' : '{"a":'));
+    const close = Array.from({ length: depth }, (_, i) => (i % 2 ? ']' : '}')).reverse();
+    return { raw: `${open.join('')}1${close.join('')}` };
   }),
   fc.integer({ min: 1000, max: 20_000 }).map((n) => Array.from({ length: n }, (_, i) => i)),
   fc.tuple(fc.constantFrom('x', 'é', '😀', '\u0000'), fc.integer({ min: 1000, max: 100_000 })).map(([c, n]) => c.repeat(n)),
@@ -59,6 +60,7 @@ export const bulky: fc.Arbitrary<Json> = fc.oneof(
 export function toText(v: Json): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) return `[${v.map(toText).join(',')}]`;
+  if ('raw' in v) return v.raw;
   return `{${v.entries.map(([k, x]) => `${JSON.stringify(k)}:${toText(x)}`).join(',')}}`;
 }
 
@@ -77,8 +79,10 @@ export const malformedJson: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** A path segment no route accepts as a value: dots, bad or odd percent-encoding, controls, very long. */
+export const nastySegments = ['..', '.', '%00', 'a%00b', '%', '%zz', '%E0%A4%A', '%ED%A0%80', '%C0%AE%C0%AE', '%2e%2e', '%2F', '%2F..%2F..%2Fetc%2Fpasswd', '%252e', ';', '%3B', '%20', '__proto__%00', '__proto__%20', 'constructor%20', '-1%20', "'%20OR%201%3D1--", '%F0%9F%98%80', '%EF%BB%BF', 'a'.repeat(2000) + '.'];
+
 export const garbageSegment: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('..', '.', '%00', '%', '%zz', '%E0%A4%A', '%ED%A0%80', '%C0%AE%C0%AE', '%2e%2e', '%2F', '%2F..%2F..%2Fetc%2Fpasswd', '%252e', ';', '%3B', '%20', '__proto__%00', 'null%00', '-1%20', "'%20OR%201%3D1--", '%F0%9F%98%80', '%EF%BB%BF'),
+  fc.constantFrom(...nastySegments),
   // Any text with at least one character no identifier, code, token or name of the app has.
   fc.tuple(text(30), fc.constantFrom('\u0000', ' ', "'", '"', '<', '>', '\\', 'é', '😀', '\n', '{', '|', '^', '`')).chain(([s, c]) =>
     fc.integer({ min: 0, max: s.length }).map((at) => encodeURIComponent(toWellFormed(s.slice(0, at) + c + s.slice(at)))),

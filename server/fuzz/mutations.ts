@@ -79,6 +79,8 @@ export function mutants(valid: object): fc.Arbitrary<Mutant> {
     options.push(fc.tuple(at(strings), fc.integer({ min: 200, max: 50_000 }), fc.constantFrom('x', 'é', '😀', ' ')).map(([p, n, c]) => keyed(`long string at ${p.join('.')}`)(change(valid, p, () => c.repeat(n)))));
     options.push(fc.tuple(at(strings), text()).map(([p, s]) => keyed(`other text at ${p.join('.')}`)(change(valid, p, () => s))));
     options.push(fc.tuple(at(strings)).map(([p]) => keyed(`wrong case at ${p.join('.')}`)(change(valid, p, (s) => String(s).toUpperCase() + ' '))));
+    // The API refuses NUL in any text (http/input.ts): PostgreSQL cannot store it.
+    options.push(fc.tuple(at(strings), fc.nat()).map(([p, n]) => keyed(`NUL in the string at ${p.join('.')}`, true)(change(valid, p, (s) => { const t = String(s); const i = n % (t.length + 1); return `${t.slice(0, i)}\u0000${t.slice(i)}`; }))));
   }
   if (numbers.length) {
     options.push(fc.tuple(at(numbers), number()).map(([p, x]) => keyed(`number ${x} at ${p.join('.')}`)(change(valid, p, () => x))));
@@ -89,4 +91,32 @@ export function mutants(valid: object): fc.Arbitrary<Mutant> {
     options.push(fc.tuple(at(arrays), fc.integer({ min: 0, max: 3 })).map(([p, n]) => keyed(n === 0 ? `emptied ${p.join('.')}` : `repeated items of ${p.join('.')}`)(change(valid, p, (a) => (n === 0 ? [] : Array.from({ length: 600 * n }, () => (a as unknown[])[0]))))));
   }
   return fc.oneof(...options);
+}
+
+/** A fixed set of mutations at every place of `valid`: tried first, every run, whatever the seed. */
+export function mutationSweep(valid: object): Mutant[] {
+  const out: Mutant[] = [
+    { how: 'unknown top-level key "fuzz"', body: toText({ entries: [...(fromValue(valid) as { entries: [string, Json][] }).entries, ['fuzz', 1]] }), alwaysInvalid: true },
+    { how: 'an array instead of the object', body: '[]', alwaysInvalid: true },
+  ];
+  const other = (v: unknown): unknown => (typeof v === 'string' ? 1 : typeof v === 'number' ? String(v) : typeof v === 'boolean' ? String(v) : Array.isArray(v) ? {} : v === null ? false : []);
+  for (const p of places(valid)) {
+    const at = p.join('.') || 'the top';
+    const old = get(valid, p);
+    const put = (how: string, x: unknown, alwaysInvalid = false) => out.push(keyed(`${how} at ${at}`, alwaysInvalid)(change(valid, p, () => x)));
+    if (typeOf(old) === 'object') {
+      for (const k of ['__proto__', 'constructor']) out.push(keyed(`${k} key at ${at}`)(change(valid, p, (o) => ({ ...(o as object), [k]: { polluted: true } }))));
+    }
+    if (p.length === 0) continue;
+    if (typeof p[p.length - 1] === 'string') out.push(keyed(`dropped ${at}`)(change(valid, p.slice(0, -1), (o) => Object.fromEntries(Object.entries(o as object).filter(([k]) => k !== p[p.length - 1])))));
+    put('null', null);
+    put('another type', other(old));
+    if (typeof old === 'string') {
+      put('NUL inside', `${old}\u0000x`, true);
+      put('empty string', '');
+      put('5000 characters', 'x'.repeat(5000));
+    }
+    if (typeof old === 'number') for (const x of [-1, 0.5, 1e308, -1e308]) put(String(x), x);
+  }
+  return out;
 }

@@ -70,7 +70,7 @@ answer({
       let send: () => Promise<string | null>;
       if (accepting) {
         expected = accepting.expected;
-        const event = { id: uuidv7(), type: 'invitation.accepted', invitationId: accepting.id, capturedAt: new Date().toISOString(), deviceId: 'load' };
+        const event = { id: uuidv7(), type: 'invitation.accepted', invitationId: accepting.id, capturedAt: new Date().toISOString(), deviceId: `load-${accepting.recipient.email}` };
         send = () => post(url, accepting.recipient.cookie, 'viral_events', [{ newDocumentState: event }]);
       } else {
         const inviter = inviters[invited % inviters.length]!;
@@ -79,7 +79,7 @@ answer({
         if (recipients[pick]!.email === inviter.email) pick = (pick + 1) % recipients.length;
         const recipient = recipients[pick]!;
         invited++;
-        const invitation = newInvitation(inviter.id, { recipientEmail: recipient.email, deviceId: 'load' });
+        const invitation = newInvitation(inviter.id, { recipientEmail: recipient.email, deviceId: `load-${inviter.id}` });
         expected = inviter.expected;
         send = async () => {
           const error = await post(url, inviter.cookie, 'invitations', [{ newDocumentState: invitation, assumedMasterState: null }]);

@@ -17,6 +17,7 @@ import { HttpError, parse } from '../http/errors';
 import { recomputeConnectors } from './connectors';
 import { dimensions, invitedOf, readBreakdown, readWindow } from './kCounters';
 import { checkDrift } from './kRebuild';
+import { hiddenArms } from './experimentArms';
 import type { MetricsPublisher } from './metricsPublisher';
 
 const CoefficientQuery = z.strictObject({
@@ -29,7 +30,8 @@ const CoefficientQuery = z.strictObject({
 
 const KQuery = z.strictObject({
   windowDays: z.coerce.number().int().min(1).max(MAX_WINDOW_DAYS).default(DEFAULT_WINDOW_DAYS),
-  end: z.iso.date().optional(),
+  // Not before 1970: a window ending early in year 1 would start before it (PostgreSQL has no year 0).
+  end: z.iso.date().refine((d) => d >= '1970-01-01', 'must be 1970-01-01 or later').optional(),
   dim: z.enum(dimensions).default('all'),
   val: z.string().max(40).default(''),
 });
@@ -44,6 +46,8 @@ export function installViral(app: Express, db: Db, metrics: MetricsPublisher): v
   const router = express.Router();
   async function hidden(dim: (typeof dimensions)[number], val: string, inviters: number, w: ReturnType<typeof windowEnding>): Promise<boolean> {
     if (dim === 'all' || isSuppressed(inviters)) return isSuppressed(inviters);
+    // An arm sits beside two published totals (its channel's and its variant's): see experimentArms.ts.
+    if (dim === 'experiment') return (await hiddenArms(db, w)).has(val);
     const total = await readWindow(db, 'all', '', w);
     const rows = (await readBreakdown(db, dim, w)).map((r) => ({ ...r, people: r.inviters }));
     return protectOne(rows, { people: total.inviters }, (r) => r.val === val);
