@@ -17,6 +17,7 @@ describe('configuration from the environment', () => {
       LOG_LEVEL: 'info',
       METRICS_COALESCE_MS: 250,
       METRICS_EVERYONE_MS: 3000,
+      MONITOR_INTERVAL_S: 15,
       TRUST_PROXY: false,
       NODE_ENV: 'development',
       PUBLIC_URL: undefined,

@@ -2,6 +2,7 @@
  * The owner's integration routes over real HTTP: only the owner gets in (401 without a session,
  * 403 for anyone else), an endpoint's secret is shown once, bad input is refused naming the field.
  */
+import { CSRF_HEADER, CSRF_VALUE } from '../../shared/access';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_PATTERN, type EndpointView } from '../../shared/integrations/webhooks';
 import { addUser, TEST_PASSWORD } from '../test/fixtures';
@@ -23,7 +24,11 @@ afterAll(() => server?.close());
 const request = async (client: ApiClient | null, method: string, path: string, body?: unknown) => {
   const res = await fetch(server.url + path, {
     method,
-    headers: { ...(client?.cookie ? { cookie: client.cookie } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(client?.cookie ? { cookie: client.cookie } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(method !== 'GET' ? { [CSRF_HEADER]: CSRF_VALUE } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -47,7 +52,8 @@ describe('who may manage integrations', () => {
     ['GET', '/api/export/events'],
     ['GET', '/api/export/k-by-day?format=json'],
   ])('%s %s: 401 without a session, 403 for a supplier', async (method, path) => {
-    const body = method === 'POST' ? hook : undefined;
+    // /enable takes no body (one would be refused before anything else).
+    const body = method === 'POST' && !path.endsWith('/enable') ? hook : undefined;
     const anonymous = await request(null, method, path, body);
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error.code).toBe('UNAUTHENTICATED');
