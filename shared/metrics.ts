@@ -19,6 +19,26 @@ export const CoefficientSnapshot = z.object({
 export type CoefficientSnapshot = z.infer<typeof CoefficientSnapshot>;
 
 /**
+ * What `GET /api/viral/coefficient` answers: the shown figures (DESIGN §8's shape, exactly the
+ * `CoefficientSnapshot` the `coefficient.updated` webhook carries), or, over fewer than 5
+ * inviters in the window (DESIGN §6), the same keys with every figure null and `suppressed: true`.
+ */
+export const CoefficientAnswer = z.union([
+  z.strictObject(CoefficientSnapshot.shape),
+  z.strictObject({
+    k: z.null(),
+    inviters: z.null(),
+    sent: z.null(),
+    accepted: z.null(),
+    status: z.null(),
+    windowDays: CoefficientSnapshot.shape.windowDays,
+    computedAt: z.string(),
+    suppressed: z.literal(true),
+  }),
+]);
+export type CoefficientAnswer = z.infer<typeof CoefficientAnswer>;
+
+/**
  * A metrics snapshot as clients pull and cache it: an envelope around one kind of analytics
  * (shared/analytics/snapshots.ts holds the kinds and their data).
  */

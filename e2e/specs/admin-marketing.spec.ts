@@ -28,6 +28,13 @@ test('the owner sees the segments, the attribution report, and creates a custom 
   for (const name of ['Super-Connectors', 'High Viral Activity', 'Dormant Inviters', 'Newly Referred']) {
     await expect(marketing.title(name)).toHaveText(title(name));
   }
+  // The marketing feed titles each segment exactly as its card does (one count, one moment).
+  for (const name of ['Super-Connectors', 'High Viral Activity', 'Dormant Inviters', 'Newly Referred']) {
+    await expect(async () => {
+      const feedTitle = page.getByTestId('segment-feed-row').locator('h3').filter({ hasText: new RegExp(`^${name} \\(`) });
+      expect(await feedTitle.textContent()).toBe(await marketing.title(name).textContent());
+    }).toPass({ timeout: 15_000 });
+  }
   await expect(marketing.report).toContainText(/Referred Revenue: \$\d[\d,]*(\.\d\d)?/);
   for (const by of ['referrer', 'channel', 'variant', 'month']) {
     await expect(marketing.report.getByTestId(`revenue-by-${by}`)).toBeVisible();

@@ -113,7 +113,9 @@ describe('experiments API', () => {
     const a = await people('sms-a', 6);
     await invitations('sms', 'control', c, 10, 1); // 60 sent, 6 accepted
     await invitations('sms', 'variant_a', a, 10, 2); // 60 sent, 12 accepted
-    await invitations('email', 'variant_a', a.slice(0, 2), 5, 5); // another channel: not counted here
+    // Another channel: not counted here. Five of them, so that arm shows (a hidden one would hide
+    // SMS variant_a too: variant_a's total over the channels minus it would give the hidden one away).
+    await invitations('email', 'variant_a', a.slice(0, 5), 2, 0);
     // A referred couple with a booking, brought in by a variant_a SMS invitation.
     const couple = await person(db, 'sms-couple', 'couple');
     const [inv] = await db.query<{ id: string }>(`SELECT id FROM invitations WHERE channel = 'sms' AND variant = 'variant_a' AND status = 'accepted' LIMIT 1`);

@@ -8,10 +8,11 @@
  * (results, the event) has been through the privacy rule (protectVariants).
  */
 import { ExperimentResults, type ExperimentConfig } from '../../shared/experiments/config';
-import { leaderOf, protectVariants, srmCheck, variantResults, type VariantCounts } from '../../shared/experiments/results';
+import { leaderOf, protectSrm, protectVariants, srmCheck, variantResults, type VariantCounts } from '../../shared/experiments/results';
 import type { ViralEventDoc } from '../../shared/events';
 import { funnel, MAX_WINDOW_DAYS, utcDay, windowEnding, type DayWindow } from '../../shared/viral';
 import type { Db, Queryable } from '../db/db';
+import { hiddenArms } from '../viral/experimentArms';
 import { readBreakdown } from '../viral/kCounters';
 import { recordEvent } from '../sync/events';
 import type { ExperimentView } from './store';
@@ -69,12 +70,15 @@ export async function readResults(db: Queryable, e: ExperimentView, now: Date): 
   const w = resultsWindow(e.startedAt, now);
   const counts = await readVariantCounts(db, e, w);
   const variants = variantResults(counts);
+  // Small counts are suppressed before anything leaves (the routes, the snapshot, the winner
+  // event), over every channel's arms at once (the variants' totals are published too).
+  const hidden = await hiddenArms(db, w);
+  const shown = protectVariants(variants, (name) => hidden.has(`${e.channel}:${name}`));
   return ExperimentResults.parse({
     channel: e.channel,
     windowDays: w.days,
-    // Small counts are suppressed before anything leaves (the routes, the snapshot, the winner event).
-    variants: protectVariants(variants),
-    srm: srmCheck(counts.map((c) => c.inviters), counts.map((c) => c.weight), e.mode),
+    variants: shown,
+    srm: protectSrm(srmCheck(counts.map((c) => c.inviters), counts.map((c) => c.weight), e.mode), shown),
     winner: e.winner,
     winnerAt: e.winnerAt,
     leader: e.status === 'running' ? leaderOf(variants, e.threshold) : null,

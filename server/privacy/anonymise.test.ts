@@ -150,3 +150,35 @@ describe('anonymisation of invitations older than 365 days', () => {
     expect((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM invitations WHERE recipient_email LIKE 'crowd%' AND device_id = 'test-device'"))[0]!.n).toBe(15);
   });
 });
+
+describe('the webhook log', () => {
+  it("clears response excerpts older than 365 days (a receiver's echo may hold personal data); newer ones and the attempts stay", async () => {
+    const db = server.testDb.db;
+    const endpoint = uuidv7();
+    await db.query(`INSERT INTO webhook_endpoints (id, url, event_types, secret) VALUES ($1, 'https://hooks.example/in', '{segment.membership_changed}', 'whsec_dGVzdA==')`, [endpoint]);
+    const [delivery] = await db.query<{ id: number }>(`INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, status, attempts, finished_at)
+       VALUES ($1, $2, 'segment.membership_changed', 'succeeded', 3, now()) RETURNING id`, [endpoint, uuidv7()]);
+    const echo = '{"received":{"name":"Alex Example","email":"echo@anon.test"}}';
+    const attempt = (n: number, daysAgo: number) =>
+      db.query(
+        `INSERT INTO webhook_attempts (delivery_id, endpoint_id, attempt, attempted_at, ok, latency_ms, response_status, response_excerpt)
+         VALUES ($1, $2, $3, now() - make_interval(days => $4), true, 12, 200, $5)`,
+        [delivery!.id, endpoint, n, daysAgo, echo],
+      );
+    await attempt(1, 400);
+    await attempt(2, 366);
+    await attempt(3, 10);
+    const entry = await runAnonymisation(db, new Date(), { trigger: 'owner', batchSize: 1 });
+    expect(entry.rows).toMatchObject({ webhook_excerpts: 2 });
+    const rows = await db.query<{ attempt: number; response_excerpt: string | null; response_status: number }>(
+      'SELECT attempt, response_excerpt, response_status FROM webhook_attempts WHERE endpoint_id = $1 ORDER BY attempt',
+      [endpoint],
+    );
+    expect(rows).toEqual([
+      { attempt: 1, response_excerpt: null, response_status: 200 },
+      { attempt: 2, response_excerpt: null, response_status: 200 },
+      { attempt: 3, response_excerpt: echo, response_status: 200 },
+    ]);
+    expect((await runAnonymisation(db, new Date(), { trigger: 'owner' })).rows).toMatchObject({ webhook_excerpts: 0 });
+  });
+});

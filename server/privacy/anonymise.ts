@@ -8,6 +8,7 @@
  *   retried once, and anything it left is picked up by the next run.
  * - The counters do not move (scrub.ts says why); the drift check stays at 0.
  * - Every run is logged in privacy_log: when, the cutoff, rows per table, how long it took.
+ * - Webhook response excerpts older than the cutoff are cleared too (a receiver may echo data).
  *
  * `startPrivacyJobs` runs it a minute after start and then daily; the owner can run it now.
  */
@@ -48,6 +49,22 @@ async function dueContent(db: Queryable, cutoff: Date, after: string, limit: num
     [cutoff, after, limit],
   );
   return rows.map((r) => r.id);
+}
+
+/**
+ * Webhook log: a receiver's answer is stored as an excerpt (server/webhooks/worker.ts), and a
+ * receiver may echo the payload back, names and addresses included. Excerpts of attempts older
+ * than the cutoff are cleared like any other old personal data; the attempt itself (when, status,
+ * latency) stays for the log. One short statement per batch; returns the rows cleared.
+ */
+async function clearOldExcerpts(db: Queryable, cutoff: Date, limit: number): Promise<number> {
+  const rows = await db.query<{ id: number }>(
+    `UPDATE webhook_attempts SET response_excerpt = NULL
+      WHERE id IN (SELECT id FROM webhook_attempts WHERE attempted_at < $1 AND response_excerpt IS NOT NULL LIMIT $2)
+      RETURNING id`,
+    [cutoff, limit],
+  );
+  return rows.length;
 }
 
 const isDeadlock = (err: unknown) => (err as { code?: unknown })?.code === '40P01';
@@ -92,13 +109,15 @@ export async function runAnonymisation(db: Db, now: Date, { trigger, batchSize =
     counts = addCounts(counts, { ...done, invitations: 0 });
     after = ids[ids.length - 1]!;
   }
+  let excerpts = 0;
+  for (let cleared = batchSize; cleared === batchSize; excerpts += cleared) cleared = await clearOldExcerpts(db, cutoff, batchSize);
   return logPrivacy(db, {
     kind: 'anonymisation',
     trigger,
     startedAt: now,
     durationMs: performance.now() - started,
     cutoff,
-    rows: { invitations: counts.invitations, invitations_partly: partly, deliveries: counts.deliveries, viral_events: counts.viral_events, pairs },
+    rows: { invitations: counts.invitations, invitations_partly: partly, deliveries: counts.deliveries, viral_events: counts.viral_events, pairs, webhook_excerpts: excerpts },
   });
 }
 

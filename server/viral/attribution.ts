@@ -6,7 +6,7 @@
  * rule (shared/analytics/privacy.ts) before it leaves the server.
  */
 import { chainDepth, MAX_CHAIN_DEPTH_SHOWN, referralTree, referredRevenue, type ReferralNode } from '../../shared/analytics/attribution';
-import { protectBreakdown } from '../../shared/analytics/privacy';
+import { isSuppressed, protectBreakdown, protectTotal } from '../../shared/analytics/privacy';
 import type { AttributionData, RevenueRow, UserData } from '../../shared/analytics/snapshots';
 import type { ConnectorTier } from '../../shared/analytics/superConnector';
 import type { Queryable } from '../db/db';
@@ -122,11 +122,22 @@ export async function readAttributionReport(db: Queryable): Promise<AttributionD
   const byReferrer = breakdown(rows, (r) => r.referrer_id, (r) => r.referrer_name, people)
     .sort((a, b) => (b.revenue ?? -1) - (a.revenue ?? -1))
     .slice(0, 20);
+  // Direct and indirect split the referred people (each booker sits at one depth): beside a
+  // shown total, one of them under 5 people takes the other with it. A part nobody is in is
+  // about nobody: it shows 0 (while the total shows) and hides nothing.
+  const parts = [rows.filter((r) => r.depth === 1), rows.filter((r) => r.depth > 1)].map((part) => ({
+    revenue: sum(part),
+    people: new Set(part.map((r) => r.couple_id)).size,
+  }));
+  const used = parts.filter((p) => p.people > 0);
+  const verdict = protectBreakdown(used, { people });
+  const [direct, indirect] = parts.map((p) =>
+    p.people === 0 ? (isSuppressed(people) ? null : 0) : verdict[used.indexOf(p)]!.suppressed ? null : p.revenue,
+  );
   return {
-    total: sum(rows),
-    direct: sum(rows.filter((r) => r.depth === 1)),
-    indirect: sum(rows.filter((r) => r.depth > 1)),
-    referredPeople: people,
+    ...protectTotal(people, { total: sum(rows), referredPeople: people }),
+    direct: direct ?? null,
+    indirect: indirect ?? null,
     byReferrer,
     byChannel: breakdown(rows, (r) => r.channel ?? 'unknown', (r) => r.channel ?? 'unknown', people),
     byVariant: breakdown(rows, (r) => r.variant ?? 'unknown', (r) => r.variant ?? 'unknown', people),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSnapshot } from '../../shared/analytics/snapshots';
-import { CoefficientSnapshot, type MetricsDoc } from '../../shared/metrics';
+import { CoefficientAnswer, CoefficientSnapshot, type MetricsDoc } from '../../shared/metrics';
 import { kStatus } from '../../shared/viral';
 import { addUser, pullAll, TEST_PASSWORD } from '../test/fixtures';
 import { newInvitation, startTestServer, type ApiClient, type TestServer } from '../test/server';
@@ -32,7 +32,8 @@ describe('GET /api/viral/coefficient', () => {
   it.each([7, 30, 90])('over %i days answers K = accepted ÷ inviters, as SQL counts it', async (windowDays) => {
     const res = await coefficient(ritz, `?windowDays=${windowDays}`);
     expect(res.status).toBe(200);
-    const snapshot = CoefficientSnapshot.parse(res.body);
+    // The answer's schema takes it as the shown form, which is the webhook's snapshot exactly.
+    const snapshot = CoefficientSnapshot.parse(CoefficientAnswer.parse(res.body));
     expect(Object.keys(res.body).sort()).toEqual(['accepted', 'computedAt', 'inviters', 'k', 'sent', 'status', 'windowDays']);
     const expected = await kBySql(windowDays);
     expect(expected.inviters).toBeGreaterThan(0);
@@ -60,6 +61,27 @@ describe('GET /api/viral/coefficient', () => {
     const after = (await coefficient(newbie, '?windowDays=7')).body;
     expect(after).toMatchObject({ inviters: before.inviters + 1, sent: before.sent + 1, accepted: before.accepted });
     expect(after.k).toBeCloseTo(before.accepted / (before.inviters + 1), 12);
+  });
+});
+
+describe('GET /api/viral/coefficient under 5 inviters', () => {
+  let quiet: TestServer;
+  beforeAll(async () => {
+    quiet = await startTestServer({ demo: false });
+  });
+  afterAll(() => quiet?.close());
+
+  it('answers the suppressed form of its schema: the same keys, every figure null, suppressed: true', async () => {
+    await addUser(quiet.testDb.db, { id: 'u-lone', email: 'lone@test.plusone', role: 'supplier', orgId: 'org-lone' });
+    const lone = await quiet.as('lone@test.plusone', TEST_PASSWORD);
+    expect((await lone.push('invitations', [{ newDocumentState: newInvitation('u-lone') }])).body.results[0].outcome).toBe('applied');
+    const res = await coefficient(lone, '?windowDays=7');
+    expect(res.status).toBe(200);
+    const answer = CoefficientAnswer.parse(res.body);
+    expect(answer).toMatchObject({ k: null, inviters: null, sent: null, accepted: null, status: null, windowDays: 7, suppressed: true });
+    // Not the webhook's shape, and a half-hidden answer would be neither form.
+    expect(CoefficientSnapshot.safeParse(res.body).success).toBe(false);
+    expect(CoefficientAnswer.safeParse({ ...res.body, inviters: 1 }).success).toBe(false);
   });
 });
 

@@ -6,10 +6,10 @@
  * hidden slice could be derived from the total.
  */
 import { kInterval, medianFromHistogram } from '../../shared/analytics/intervals';
-import { isSuppressed, protectBreakdown, protectTotal } from '../../shared/analytics/privacy';
+import { protectBreakdown, protectPeriods, protectTotal } from '../../shared/analytics/privacy';
 import type { ConnectorsData, KSlice, PlatformData, UserData } from '../../shared/analytics/snapshots';
 import { connectorTiers } from '../../shared/analytics/superConnector';
-import { funnel, kStatus, utcDay, viralCoefficient, weeklyCohorts, windowEnding } from '../../shared/viral';
+import { funnel, kStatus, utcDay, viralCoefficient, weeklyCohorts, windowChoices, windowEnding } from '../../shared/viral';
 import type { Queryable } from '../db/db';
 import { countExcluded } from '../fraud/review';
 import { readUserAttribution } from './attribution';
@@ -51,14 +51,24 @@ async function breakdownSlices(db: Queryable, dim: Exclude<Dimension, 'all'>, w:
   return protectBreakdown(rows, { people: totalInviters }).map((r) => slice(r.val, labels[dim](r.val), r, r.suppressed));
 }
 
-/** K of each of the last TREND_WEEKS weekly cohorts (the same for every window). */
+/**
+ * K of each of the last TREND_WEEKS weekly cohorts (the same for every window). Each platform
+ * window is published beside them; one that spans whole weeks (the 30-day window on a Tuesday)
+ * is their total, so a small week in it takes a complement (protectPeriods).
+ */
 export async function readTrend(db: Queryable, now: Date): Promise<KSlice[]> {
-  const trend: KSlice[] = [];
+  const weeks: Array<WindowCounts & { start: string; end: string; people: number }> = [];
   for (const week of weeklyCohorts(now, TREND_WEEKS)) {
     const c = await readWindow(db, 'all', '', week);
-    trend.push(slice(week.start, `Week of ${week.start}`, c, isSuppressed(c.inviters)));
+    weeks.push({ ...c, ...week, people: c.inviters });
   }
-  return trend;
+  const today = utcDay(now);
+  const windows = [];
+  for (const days of windowChoices) {
+    const w = windowEnding(today, days);
+    windows.push({ ...w, people: (await readWindow(db, 'all', '', w)).inviters });
+  }
+  return protectPeriods(weeks, windows, today).map((c) => slice(c.start, `Week of ${c.start}`, c, c.suppressed));
 }
 
 export async function platformSnapshot(db: Queryable, windowDays: number, now: Date, trend?: KSlice[]): Promise<PlatformData> {
@@ -97,6 +107,12 @@ export async function platformSnapshot(db: Queryable, windowDays: number, now: D
   };
 }
 
+/**
+ * The owner's leaderboard. Its counts per tier are not suppressed: the snapshot's audience is
+ * the owner alone (metricsPublisher.ts writes it as 'owner'; nobody else pulls it or gets it
+ * live), and the owner already sees the people by name beside them (the leaderboard, segment
+ * member lists), so a count under 5 tells the owner nothing new.
+ */
 export async function connectorsSnapshot(db: Queryable, now: Date): Promise<ConnectorsData> {
   const top = await readLeaderboard(db, 50);
   const details = new Map((await readConnectors(db, top.map((t) => t.userId), now)).map((d) => [d.userId, d]));

@@ -68,3 +68,122 @@ export function protectOne<T extends { people: number }>(
   const i = rows.findIndex(pick);
   return i < 0 ? true : protectedRows[i]!.suppressed;
 }
+
+/** A cell of a two-way table: one channel × one variant (an experiment arm). */
+export interface TableCell {
+  row: string;
+  col: string;
+  people: number;
+}
+
+/** A line of the table whose total is published on its own (a K breakdown row). */
+export interface LineTotal {
+  key: string;
+  people: number;
+}
+
+const FREE_ROWS = '\u0000rows';
+const FREE_COLS = '\u0000cols';
+
+/**
+ * Cells of a two-way table whose row and column totals are published too, each through
+ * `protectBreakdown` beside the grand total (experiment arms, with the K breakdowns by channel
+ * and by variant). Hiding a cell hides every figure it has; the rule is that no hidden cell can
+ * be worked out from the shown cells and totals by adding and subtracting them:
+ * - every cell under 5 people is hidden, and a grand total under 5 hides every cell;
+ * - a line with a shown total never has exactly one hidden cell (a complement, the smallest
+ *   shown cell, is hidden with it: the rule of `protectBreakdown`, applied again to every row
+ *   and column until nothing changes). The lines whose totals are hidden count as one line: the
+ *   grand total minus the shown lines gives their sum;
+ * - that is not enough on its own when several lines are combined: a hidden cell can be worked
+ *   out exactly when, in the graph whose nodes are the lines and whose edges are the hidden
+ *   cells, it lies on no cycle. Then (rare: it takes two separate cycles of hidden cells) every
+ *   cell is hidden, as it is when a line has no cell left that could be its complement;
+ * - a cell of nobody is hidden but covers nothing (a reader would guess 0).
+ * Cells are taken to add up to their lines (inviters are distinct per line, so a true total is
+ * at most the sum): the rule then hides at least what the exact figures would need. What the
+ * published totals give away on their own (a row whose other cells are each alone in their
+ * column is that row's total minus those columns' totals) no choice of cells can change.
+ * Cells keep their input order.
+ */
+export function protectTable<T extends TableCell>(
+  cells: readonly T[],
+  totals: { rows: readonly LineTotal[]; cols: readonly LineTotal[]; total: { people: number } },
+): Array<T & { suppressed: boolean }> {
+  const all = (suppressed: boolean) => cells.map((c) => ({ ...c, suppressed }));
+  if (isSuppressed(totals.total.people)) return all(true);
+  const shownKeys = (lines: readonly LineTotal[]) =>
+    new Set(protectBreakdown(lines, totals.total).flatMap((l) => (l.suppressed ? [] : [l.key])));
+  const shownRows = shownKeys(totals.rows);
+  const shownCols = shownKeys(totals.cols);
+  // Each cell is an edge between its row's node and its column's node; hidden totals share one.
+  const ends = cells.map((c) => [shownRows.has(c.row) ? `r:${c.row}` : FREE_ROWS, shownCols.has(c.col) ? `c:${c.col}` : FREE_COLS] as const);
+  // A cell of nobody joins no line (see above).
+  const at = new Map<string, number[]>();
+  ends.forEach((pair, i) => cells[i]!.people !== 0 && pair.forEach((node) => at.set(node, [...(at.get(node) ?? []), i])));
+  const hidden = cells.map((c) => isSuppressed(c.people));
+
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const members of at.values()) {
+      const hiddenHere = members.filter((i) => hidden[i]);
+      if (hiddenHere.length !== 1) continue;
+      // A complement alone on its other line would be that line's total: it covers nothing.
+      const candidates = members.filter((i) => !hidden[i] && ends[i]!.every((node) => at.get(node)!.length > 1));
+      if (candidates.length === 0) return all(true);
+      const complement = candidates.reduce((best, i) => (cells[i]!.people < cells[best]!.people ? i : best));
+      hidden[complement] = true;
+      changed = true;
+    }
+  }
+  const isBridge = (e: number) => {
+    const [from, to] = ends[e]!;
+    const seen = new Set<string>([from]);
+    const queue: string[] = [from];
+    while (queue.length > 0) {
+      const node = queue.pop()!;
+      for (const i of at.get(node)!) {
+        if (i === e || !hidden[i]) continue;
+        for (const next of ends[i]!) if (!seen.has(next)) (seen.add(next), queue.push(next));
+      }
+    }
+    return !seen.has(to);
+  };
+  if (cells.some((c, i) => hidden[i] && c.people !== 0 && isBridge(i))) return all(true);
+  return cells.map((c, i) => ({ ...c, suppressed: hidden[i]! }));
+}
+
+/** Figures over a run of days (first and last day `YYYY-MM-DD`, inclusive). */
+export interface Period {
+  start: string;
+  end: string;
+  people: number;
+}
+
+/**
+ * Periods that sit side by side (weekly cohorts) beside longer windows that are published too
+ * (the 7-, 30- and 90-day figures). A window that spans exactly a run of whole periods is their
+ * total — invitations and acceptances add up even though inviters do not quite — so that run is
+ * a breakdown of it: never exactly one hidden period in it, the smallest shown one joining it as
+ * the complement, again until nothing changes (a complement may complete another window's run).
+ * Nothing is written after `lastDay` (today), so a period still under way ends there.
+ * Periods under 5 people are hidden; nothing else is.
+ */
+export function protectPeriods<T extends Period>(periods: readonly T[], windows: readonly Period[], lastDay: string): Array<T & { suppressed: boolean }> {
+  const hidden = periods.map((p) => isSuppressed(p.people));
+  const runs = windows.flatMap((w) => {
+    const first = periods.findIndex((p) => p.start === w.start);
+    const last = periods.findIndex((p) => (p.end < lastDay ? p.end : lastDay) === w.end);
+    return first >= 0 && last > first ? [periods.map((_, i) => i).slice(first, last + 1)] : [];
+  });
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const run of runs) {
+      if (run.filter((i) => hidden[i]).length !== 1) continue;
+      const shown = run.filter((i) => !hidden[i]);
+      hidden[shown.reduce((best, i) => (periods[i]!.people < periods[best]!.people ? i : best))] = true;
+      changed = true;
+    }
+  }
+  return periods.map((p, i) => ({ ...p, suppressed: hidden[i]! }));
+}

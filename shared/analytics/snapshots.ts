@@ -118,11 +118,17 @@ export type UserData = z.infer<typeof UserData>;
 export const RevenueRow = z.object({ key: z.string(), label: z.string(), people: count.nullable(), revenue: figure.nullable(), suppressed: z.boolean() });
 export type RevenueRow = z.infer<typeof RevenueRow>;
 
+/**
+ * The owner's attribution report. Under 5 referred people who booked, the headline figures are
+ * null with `suppressed: true`; direct and indirect split the total, so one of them under 5
+ * people is null with the other (null beside a shown total).
+ */
 export const AttributionData = z.object({
-  total: figure,
-  direct: figure,
-  indirect: figure,
-  referredPeople: count,
+  total: figure.nullable(),
+  direct: figure.nullable(),
+  indirect: figure.nullable(),
+  referredPeople: count.nullable(),
+  suppressed: z.boolean().default(false),
   byReferrer: z.array(RevenueRow),
   byChannel: z.array(RevenueRow),
   byVariant: z.array(RevenueRow),

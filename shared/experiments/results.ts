@@ -16,7 +16,8 @@
  *    5 inviters shows no figure, and a second one is hidden with it (the channel's total is
  *    public, so one hidden variant would be total − the others); when control is hidden, no
  *    variant shows a chance to beat it or a lift (both would tell control's rate). Decisions
- *    (leader, winner) are taken on the full figures and only name a variant.
+ *    (leader, winner) are taken on the full figures and only name a variant. With a variant hidden
+ *    the split check shows no figures either (`protectSrm`).
  */
 import { protectBreakdown } from '../analytics/privacy';
 import { betaMean, betaQuantile, chiSquarePValue, probAbove, type BetaParams } from './stats';
@@ -125,14 +126,22 @@ export function thompsonWeights(counts: readonly Pick<VariantCounts, 'sends' | '
   return best.map((p) => Math.round((f + (1 - k * f) * p) * 10_000) / 10_000);
 }
 
-/** The results as they may leave the server (see the header: small-count suppression). */
-export function protectVariants(figures: readonly VariantFigures[]): VariantResult[] {
-  // A variant nobody was assigned to is hidden too but covers nothing (its figures are zeros a
-  // reader could guess), so the complement is chosen among the others.
-  const used = figures.flatMap((f, i) => (f.inviters > 0 ? [{ i, people: f.inviters }] : []));
-  const total = { people: used.reduce((s, u) => s + u.people, 0) };
-  const hidden = figures.map(() => true);
-  protectBreakdown(used, total).forEach((r) => (hidden[r.i] = r.suppressed));
+/**
+ * The results as they may leave the server (see the header: small-count suppression). Alone,
+ * the channel's variants are protected as one breakdown of the channel's total; the server
+ * passes `hiddenArm`, the verdict over every channel at once (server/viral/experimentArms.ts),
+ * since the variants' totals across channels are published too. Either way a variant nobody
+ * was assigned to is hidden.
+ */
+export function protectVariants(figures: readonly VariantFigures[], hiddenArm?: (name: string) => boolean): VariantResult[] {
+  const hidden = figures.map((f) => f.inviters <= 0 || (hiddenArm?.(f.name) ?? true));
+  if (!hiddenArm) {
+    // A variant nobody was assigned to covers nothing (its figures are zeros a reader could
+    // guess), so the complement is chosen among the others.
+    const used = figures.flatMap((f, i) => (f.inviters > 0 ? [{ i, people: f.inviters }] : []));
+    const total = { people: used.reduce((s, u) => s + u.people, 0) };
+    protectBreakdown(used, total).forEach((r) => (hidden[r.i] = r.suppressed));
+  }
   const controlHidden = figures.some((f, i) => f.name === CONTROL && hidden[i]);
   return figures.map((f, i) =>
     hidden[i]
@@ -142,4 +151,16 @@ export function protectVariants(figures: readonly VariantFigures[]): VariantResu
         }
       : { ...f, ...(controlHidden ? { chanceToBeatControl: null, lift: null } : {}), suppressed: false },
   );
+}
+
+export const SRM_HIDDEN_NOTE = 'some variants are hidden for privacy, and the test would give their size away';
+
+/**
+ * The split check as it may leave the server: with any variant hidden, its chi-square and
+ * p-value (and so the verdict) would let a reader solve for the hidden variant's inviters from
+ * the weights and the shown ones, so the check is reported as not made, with the reason.
+ */
+export function protectSrm(srm: SrmCheck, variants: readonly Pick<VariantResult, 'suppressed'>[]): SrmCheck {
+  if (srm.skipped !== null || !variants.some((v) => v.suppressed)) return srm;
+  return { chiSquare: 0, pValue: 1, mismatch: false, skipped: SRM_HIDDEN_NOTE };
 }

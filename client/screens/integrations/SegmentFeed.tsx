@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import type { SegmentFeed as Feed } from '../../../shared/integrations/webhooks';
-import { cardTitle } from '../marketing/segmentText';
+import { cardTitle, segmentsKey } from '../marketing/segmentText';
 import { failureText, marketingFeed } from './integrationsApi';
 import { when } from './integrationsText';
 import './integrations.css';
@@ -22,6 +22,8 @@ interface Props {
 export function SegmentFeed({ segments, online, version }: Props) {
   const [feed, setFeed] = useState<Feed[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // The titles are the cards' counts: read the changes again whenever one moves (segmentsKey).
+  const counts = segmentsKey(segments);
   useEffect(() => {
     if (!online) return;
     let current = true;
@@ -32,7 +34,7 @@ export function SegmentFeed({ segments, online, version }: Props) {
     return () => {
       current = false;
     };
-  }, [online, version]);
+  }, [online, version, counts]);
 
   const byId = new Map(feed?.map((f) => [f.segmentId, f]));
   return (

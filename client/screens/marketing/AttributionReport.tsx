@@ -9,7 +9,8 @@ import type { SnapshotState } from '../viral/useSnapshot';
  * The owner's attribution report from the cached `attribution` snapshot (so it reads offline):
  * `Referred Revenue: $<amount>` (DESIGN §8), direct and indirect, and the revenue by referrer,
  * channel, template variant and month. A row over fewer than 5 people says so instead of its
- * figures; so does the total when fewer than 5 referred people booked.
+ * figures; so does the total when fewer than 5 referred people booked, and so do direct and
+ * indirect when either is under 5 (the other would give it away).
  */
 export function AttributionReport({ snapshot }: { snapshot: SnapshotState<'attribution'> }) {
   return (
@@ -27,8 +28,9 @@ export function AttributionReport({ snapshot }: { snapshot: SnapshotState<'attri
 }
 
 function Report({ data, computedAt }: { data: AttributionData; computedAt: string }) {
-  const hidden = isSuppressed(data.referredPeople);
-  const money = (amount: number) => (hidden ? SUPPRESSED_LABEL : formatDollars(amount));
+  // The server has already suppressed (null); an older snapshot may still carry a raw small count.
+  const hidden = data.referredPeople === null || isSuppressed(data.referredPeople);
+  const money = (amount: number | null) => (hidden || amount === null ? SUPPRESSED_LABEL : formatDollars(amount));
   return (
     <>
       <h2 id="attribution-title" data-testid="referred-revenue">
@@ -45,7 +47,7 @@ function Report({ data, computedAt }: { data: AttributionData; computedAt: strin
         </div>
         <div>
           <dt>Referred people who booked</dt>
-          <dd data-testid="attribution-people">{hidden ? SUPPRESSED_LABEL : formatCount(data.referredPeople)}</dd>
+          <dd data-testid="attribution-people">{hidden || data.referredPeople === null ? SUPPRESSED_LABEL : formatCount(data.referredPeople)}</dd>
         </div>
       </dl>
       <RevenueTable id="referrer" title="By referrer" dimension="Referrer" rows={data.byReferrer} />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtInSegments, SegmentRule } from '../../../shared/analytics/segments';
-import { blankRow, cardTitle, describeRule, operatorsFor, ruleFromRows, withField } from './segmentText';
+import { blankRow, cardTitle, describeRule, operatorsFor, ruleFromRows, segmentsKey, withField } from './segmentText';
 
 describe('segment card titles', () => {
   it('name the count exactly as the brief does, from 5 people up', () => {
@@ -55,5 +55,16 @@ describe('the rule builder', () => {
     expect(operatorsFor('bookings')).not.toContain('in');
     expect(withField({ field: 'connections', operator: 'exists', value: '' }, 'tier')).toEqual({ field: 'tier', operator: 'exists', value: 'platinum' });
     expect(withField({ field: 'connections', operator: 'gt', value: '3' }, 'role')).toEqual({ field: 'role', operator: 'eq', value: 'supplier' });
+  });
+});
+
+describe('the marketing feed beside the cards', () => {
+  it('reads its changes again when a count its titles show moves, and not otherwise', () => {
+    const four = [{ id: 'super-connectors', members: 4 }, { id: 'newly-referred', members: 76 }];
+    const five = [{ id: 'super-connectors', members: 5 }, { id: 'newly-referred', members: 76 }];
+    expect(segmentsKey(four)).not.toBe(segmentsKey(five));
+    expect(segmentsKey(four)).toBe(segmentsKey(four.map((s) => ({ ...s, name: 'renamed' }))));
+    expect(segmentsKey([...four, { id: 'custom', members: 0 }])).not.toBe(segmentsKey(four));
+    expect(segmentsKey(null)).toBe('');
   });
 });

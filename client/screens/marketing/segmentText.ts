@@ -22,6 +22,16 @@ export function cardTitle(name: string, members: number): string {
   return isSuppressed(members) ? `${name} (${SUPPRESSED_LABEL} users)` : segmentTitle(name, members);
 }
 
+/**
+ * What the marketing feed's rows are titled with: each segment and its count, as the cards have
+ * them. The feed reads its changes again whenever this moves, so a title and the changes listed
+ * under it come from the same moment (a count from a newer list over changes read before it
+ * once titled a segment "5 users" over 4 joins, while an older card said "fewer than 5").
+ */
+export function segmentsKey(segments: readonly { id: string; members: number }[] | null): string {
+  return segments?.map((s) => `${s.id}:${s.members}`).join(',') ?? '';
+}
+
 export const operatorText: Record<SegmentOperator, string> = {
   eq: 'is',
   neq: 'is not',
