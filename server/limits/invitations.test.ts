@@ -9,16 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/errors';
 import type { PushResult } from '../../shared/sync/protocol';
 import type { Db } from '../db/db';
-import { openRedis, type Redis } from '../redis';
 import type { CreateGate, PushUser } from '../sync/gates';
 import { pushInvitations } from '../sync/invitations';
 import { freshDb, type Engine, type TestDb } from '../test/databases';
+import { twoProcesses } from '../test/redis';
 import { addUser, countRows } from '../test/fixtures';
 import { newInvitation } from '../test/server';
 import { invitationLimitGate, limitTierFor, refundOnRollback } from './invitations';
 import { limiterStore } from './store';
 
-const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
@@ -148,37 +147,27 @@ describe.each<Engine>(['pglite'])('invitation rate limit on %s', (engine) => {
 });
 
 describe('invitation rate limit on Redis', () => {
-  let t: TestDb;
-  let r1: Redis;
-  let r2: Redis;
-  beforeAll(async () => {
-    t = await freshDb();
-    [r1, r2] = await Promise.all([openRedis(TEST_REDIS_URL), openRedis(TEST_REDIS_URL)]);
-  });
-  afterAll(async () => {
-    await Promise.all([r1.quit(), r2.quit()]);
-    await t.drop();
-  });
+  const w = twoProcesses();
 
   it('LIM1: two processes with their own Redis connections count together, and the rate_limits table stays empty', async () => {
-    const user = await newSupplier(t.db);
-    const [a, b] = [invitationLimitGate(limiterStore(t.db, r1)), invitationLimitGate(limiterStore(t.db, r2))];
-    expect(outcomes(await push(t.db, a, user, rowsOf(user, 6)))).toEqual(Array(6).fill('applied'));
-    const results = await push(t.db, b, user, rowsOf(user, 6));
+    const user = await newSupplier(w.t.db);
+    const [a, b] = [invitationLimitGate(limiterStore(w.t.db, w.r1)), invitationLimitGate(limiterStore(w.t.db, w.r2))];
+    expect(outcomes(await push(w.t.db, a, user, rowsOf(user, 6)))).toEqual(Array(6).fill('applied'));
+    const results = await push(w.t.db, b, user, rowsOf(user, 6));
     expect(outcomes(results)).toEqual([...Array(4).fill('applied'), 'refused', 'refused']);
     expectRefusedUntil(results[5]!, HOUR_MS, 'hour');
-    expect(await written(t.db, user)).toBe(10);
-    expect(await countRows(t.db, 'rate_limits')).toBe(0);
+    expect(await written(w.t.db, user)).toBe(10);
+    expect(await countRows(w.t.db, 'rate_limits')).toBe(0);
   });
 
   it('LIM1: a push that rolls back gives its Redis points back', async () => {
-    const user = await newSupplier(t.db);
-    const gate = invitationLimitGate(limiterStore(t.db, r1));
-    const failing = refundOnRollback(t.db).transaction(async (tx) => {
+    const user = await newSupplier(w.t.db);
+    const gate = invitationLimitGate(limiterStore(w.t.db, w.r1));
+    const failing = refundOnRollback(w.t.db).transaction(async (tx) => {
       await pushInvitations(tx, user, rowsOf(user, 8), new Date(), [gate]);
       throw new Error('the push failed after the gate');
     });
     await expect(failing).rejects.toThrow('the push failed');
-    expect(outcomes(await push(t.db, gate, user, rowsOf(user, 11)))).toEqual([...Array(10).fill('applied'), 'refused']);
+    expect(outcomes(await push(w.t.db, gate, user, rowsOf(user, 11)))).toEqual([...Array(10).fill('applied'), 'refused']);
   });
 });

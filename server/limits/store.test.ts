@@ -4,11 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRedis, type Redis } from '../redis';
+import { openRedis } from '../redis';
+import { twoProcesses } from '../test/redis';
 import { engines, freshDb, type TestDb } from '../test/databases';
 import { limiterStore, take, type LimiterStore } from './store';
 
-export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 async function sharedCounts(a: LimiterStore, b: LimiterStore) {
   const name = `t${randomBytes(4).toString('hex')}`;
@@ -41,23 +41,13 @@ describe.each(engines)('rate-limit store on %s', (engine) => {
 });
 
 describe('rate-limit store on Redis', () => {
-  let t: TestDb;
-  let r1: Redis;
-  let r2: Redis;
-  beforeAll(async () => {
-    t = await freshDb();
-    [r1, r2] = await Promise.all([openRedis(TEST_REDIS_URL), openRedis(TEST_REDIS_URL)]);
-  });
-  afterAll(async () => {
-    await Promise.all([r1.quit(), r2.quit()]);
-    await t.drop();
-  });
+  const w = twoProcesses();
 
   it('counts across two processes with their own connections, and nothing goes to the database', async () => {
-    const a = limiterStore(t.db, r1);
+    const a = limiterStore(w.t.db, w.r1);
     expect(a.kind).toBe('redis');
-    await sharedCounts(a, limiterStore(t.db, r2));
-    expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM rate_limits'))[0]!.n).toBe(0);
+    await sharedCounts(a, limiterStore(w.t.db, w.r2));
+    expect((await w.t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM rate_limits'))[0]!.n).toBe(0);
   });
 
   it('names the host, not the password, when Redis cannot be reached', async () => {

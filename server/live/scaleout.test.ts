@@ -15,8 +15,8 @@ import type { ChangeEvent } from '../../shared/sync/socket';
 import { take } from '../limits/store';
 import { nextEvent, type TestSocket } from '../test/fixtures';
 import { newInvitation, startTestServer, type ApiClient, type TestServer } from '../test/server';
+import { TEST_REDIS_URL } from '../test/redis';
 
-const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 let a: TestServer;
 let b: TestServer;
