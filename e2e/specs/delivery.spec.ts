@@ -48,6 +48,7 @@ test('an email invitation reaches the SMTP server; its link signs a couple up; t
   const endpoint = await owner.request.post('/api/webhooks/endpoints', { data: { url: hooks.url, eventTypes: ['invitation.accepted'] }, headers: { 'x-plusone-csrf': '1' } });
   expect(endpoint.status()).toBe(201);
   const { secret } = (await endpoint.json()) as { secret: string };
+  await world.experimentTraffic();
   const experiments = new ExperimentsPage(owner);
   await experiments.open();
   await experiments.channel('email');

@@ -14,6 +14,7 @@ import { expect, test } from '../support/fixtures';
 const ARTIFACTS = 'e2e/artifacts';
 
 test('the owner edits a template with a live preview, is told why a bad one is refused, and reads the results', async ({ page, world }) => {
+  await world.experimentTraffic();
   await new LoginPage(page).signIn('owner@demo.plusone');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Experiments' }).click();
   await page.waitForURL('**/admin/experiments');

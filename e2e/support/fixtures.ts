@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { hashPassword } from '../../server/auth/passwords';
 import { DEMO_PASSWORD } from '../../server/demo/seed';
-import { startTestServer, type TestServer } from '../../server/test/server';
+import { newInvitation, startTestServer, type TestServer } from '../../server/test/server';
+import { MIN_PEOPLE } from '../../shared/analytics/privacy';
+import { channels } from '../../shared/invitation';
+import { variants } from '../../server/demo/plan';
 import { startNetCut, type NetCut } from './netcut';
 
 export interface World {
@@ -20,6 +23,12 @@ export interface World {
   staticDir: string;
   /** Makes a new supplier with no invitations; returns the email. */
   newSupplier(name: string): Promise<string>;
+  /**
+   * Five new suppliers each invite one person per channel and template variant, so every arm of
+   * the experiments has the 5 inviters below which results are hidden (DESIGN §6: a small arm
+   * in one channel would hide others beside it).
+   */
+  experimentTraffic(): Promise<void>;
   /** Cuts the network for this context: the relay drops connections and the browser reports offline. */
   offline(context: BrowserContext): Promise<void>;
   online(context: BrowserContext): Promise<void>;
@@ -53,6 +62,22 @@ export const test = base.extend<{ hosts: Set<string> }, { world: World; serverEn
             [id, email, name, `org-${id}`, await hashPassword(DEMO_PASSWORD)],
           );
           return email;
+        },
+        async experimentTraffic() {
+          let phone = 123400;
+          for (let i = 0; i < MIN_PEOPLE; i++) {
+            const email = await world.newSupplier(`Arm Filler ${i}`);
+            const id = (await server.testDb.db.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email]))[0]!.id;
+            const rows = channels.flatMap((channel) =>
+              variants.map((variant) => ({
+                newDocumentState: newInvitation(id, { channel, variant, deviceId: `filler-${id}`, recipientPhone: channel === 'email' ? null : `+447911${phone++}` }),
+                assumedMasterState: null,
+              })),
+            );
+            const res = await (await server.as(email)).push('invitations', rows);
+            expect(res.status, JSON.stringify(res.body)).toBe(200);
+            expect(res.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(rows.map(() => 'applied'));
+          }
         },
         async offline(context) {
           net.cut();
