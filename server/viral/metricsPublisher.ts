@@ -71,13 +71,23 @@ export interface DirtyHint {
 /** Extra snapshots computed by other modules (segments, experiments), for the owner unless they say 'all'. */
 export type SnapshotSource = (db: Db, now: Date) => Promise<{ id: string; kind: MetricsKind; data: object; audience?: 'all' | 'owner' } | null>;
 
+/** People whose own snapshots one slow pass recomputes at most. */
+export const USERS_PER_PASS = 100;
+
+function takeSome(set: Set<string>, n: number): string[] {
+  const taken = [...set].slice(0, n);
+  for (const v of taken) set.delete(v);
+  return taken;
+}
+
 /** The owner's snapshots (leaderboard, attribution, segments) cost more and wait this long at least. */
 export const SLOW_COALESCE_MS = 2000;
 
 export class MetricsPublisher {
   private fastTimer: NodeJS.Timeout | null = null;
   private slowTimer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> = Promise.resolve();
+  /** One chain per kind: K never waits behind the owner's costlier snapshots. */
+  private readonly running = { fast: Promise.resolve() as Promise<unknown>, slow: Promise.resolve() as Promise<unknown> };
   private users = new Set<string>();
   private emails = new Set<string>();
   private readonly sources: SnapshotSource[] = [];
@@ -109,6 +119,13 @@ export class MetricsPublisher {
       this.fastTimer = null;
       this.enqueue('fast');
     }, this.coalesceMs);
+    this.armSlow();
+  }
+
+  private stopped = false;
+
+  private armSlow(): void {
+    if (this.stopped) return;
     this.slowTimer ??= setTimeout(() => {
       this.slowTimer = null;
       this.enqueue('slow');
@@ -129,7 +146,7 @@ export class MetricsPublisher {
       this.waiting[kind] = false;
       return kind === 'fast' ? this.refreshFast() : this.refreshSlow();
     };
-    this.running = this.running.then(job).catch((err) => this.log.error({ err }, 'metrics refresh failed'));
+    this.running[kind] = this.running[kind].then(job).catch((err) => this.log.error({ err }, 'metrics refresh failed'));
   }
 
   /** Recomputes every snapshot that may have changed now; returns those that did. */
@@ -155,10 +172,11 @@ export class MetricsPublisher {
   /** The touched users' own snapshots (standing, referrals), then the owner's: leaderboard, attribution report, added sources (segments). */
   private async refreshSlow(): Promise<MetricsDoc[]> {
     const now = new Date();
-    const userIds = [...this.users];
-    const emails = [...this.emails];
-    this.users.clear();
-    this.emails.clear();
+    // A bounded share of the touched people per pass; the rest go in the next one, so a burst
+    // of writes cannot make one pass (and the pool it holds) run for long.
+    const userIds = takeSome(this.users, USERS_PER_PASS);
+    const emails = takeSome(this.emails, USERS_PER_PASS);
+    if (this.users.size > 0 || this.emails.size > 0) this.armSlow();
     const written: PublishedDoc[] = [];
     const keep = (d: PublishedDoc | null) => d && written.push(d);
     const byEmail = emails.length
@@ -206,10 +224,11 @@ export class MetricsPublisher {
       this.slowTimer = null;
       this.enqueue('slow');
     }
-    await this.running;
+    await Promise.all([this.running.fast, this.running.slow]);
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.fastTimer) clearTimeout(this.fastTimer);
     if (this.slowTimer) clearTimeout(this.slowTimer);
     this.fastTimer = this.slowTimer = null;
