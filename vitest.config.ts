@@ -12,7 +12,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['shared/**/*.ts', 'server/**/*.ts'],
-      exclude: ['**/*.test.ts', '**/*.d.ts', 'server/test/**', 'server/bench/**', 'server/main.ts', 'server/scripts/**'],
+      exclude: ['**/*.test.ts', '**/*.d.ts', 'server/test/**', 'server/bench/**', 'server/load/**', 'server/main.ts', 'server/scripts/**'],
       reporter: ['text-summary', 'text'],
     },
   },
