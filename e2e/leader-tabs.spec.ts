@@ -32,11 +32,15 @@ const once = (emails: string[]) => [...emails].sort().map((recipient_email) => (
 
 type Tab = 'A' | 'B' | '?';
 
-/** Every invitation push that reached the server, and which tab sent it. */
+/**
+ * Every invitation push the server answered (200), and which tab sent it. A push the network
+ * failed (the relay coming back) is retried by design and is not a second push.
+ */
 function recordPushes(context: BrowserContext, tabs: { A: Page; B: Page }) {
   const pushes: { tab: Tab; ids: string[] }[] = [];
-  context.on('requestfinished', (req) => {
+  context.on('requestfinished', async (req) => {
     if (!req.url().endsWith('/api/sync/invitations/push')) return;
+    if ((await req.response())?.status() !== 200) return;
     let tab: Tab = '?';
     try {
       const page = req.frame().page();

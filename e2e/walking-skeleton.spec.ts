@@ -89,7 +89,12 @@ test("the owner's dashboard in another browser follows K live, without a reload"
   // (by less than the two shown decimals when there are many inviters, so the count is the proof).
   const supplier = await world.newSupplier('Nadia Rose');
   await new LoginPage(page).signIn(supplier);
-  await new DashboardPage(page).invite(`nadia.guest.${Date.now()}@guests.example`);
+  const guest = `nadia.guest.${Date.now()}@guests.example`;
+  const supplierDashboard = new DashboardPage(page);
+  await supplierDashboard.invite(guest);
+  // The row synced, not just the header settled: it may still say "Sync complete" from before
+  // the invitation entered the queue.
+  await expect(supplierDashboard.row(guest)).toHaveAttribute('data-sync', 'synced');
   await new AppHeader(page).expectSyncComplete();
 
   const after = await coefficient();

@@ -148,3 +148,29 @@ describe('the queue waits for an allowance (LIM1)', () => {
     expect(phaseOf({ connection: 'online', pending: 0, refused: 1, busy: false, waiting: null })).toBe('refused');
   });
 });
+
+describe('the queue sends only writes the server does not hold (PUSH4)', () => {
+  it('a row whose write the server already holds (same writeId as the master) is answered at once, unsent', async () => {
+    const server = limitedServer(10, 60_000);
+    const sentIds: string[] = [];
+    const counting: Transport = {
+      ...server.transport,
+      pushInvitations: (rows) => (sentIds.push(...rows.map((r: { newDocumentState: { id: string } }) => r.newDocumentState.id)), server.transport.pushInvitations(rows)),
+    };
+    const { db, replications } = await device(counting);
+    const made = await createInvitation(db, user, { recipientEmail: 'once@guests.example', relationship: 'past_client' });
+    if (!made.ok) throw new Error(made.error);
+    await until('the invitation reached the server', () => server.held.has(made.invitation.id));
+    await until('the queue is idle', () => !replications.queue.busy);
+    const sent = sentIds.length;
+    const master = { ...server.held.get(made.invitation.id)! };
+    // What RxDB asks after this device marked the write synced: the same write as the master.
+    const row = { newDocumentState: { ...master }, assumedMasterState: { ...master } } as never;
+    await expect(replications.queue.pushInvitations([row])).resolves.toEqual([]);
+    expect(sentIds.length).toBe(sent);
+    // A new write of it (a new writeId) still goes.
+    const edited = { newDocumentState: { ...master, message: 'see you there', writeId: 'w-new' }, assumedMasterState: { ...master } } as never;
+    await replications.queue.pushInvitations([edited]);
+    expect(sentIds.slice(sent)).toEqual([made.invitation.id]);
+  });
+});

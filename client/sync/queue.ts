@@ -82,9 +82,13 @@ export class SyncQueue {
 
   /** RxDB's push handler: resolves with the server's states of conflicting rows. */
   pushInvitations(rows: RxReplicationWriteToMasterRow<InvitationPushState>[]): Promise<InvitationDoc[]> {
+    // A row whose write the server already holds (the same writeId as the master RxDB knows) is
+    // only this device's bookkeeping (marked synced, codes kept): nothing to send (PUSH4).
+    const toSend = rows.filter((r) => r.assumedMasterState?.writeId !== r.newDocumentState.writeId);
+    if (toSend.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { remaining: new Set(rows.map((r) => r.newDocumentState.id)), masters: [], resolve, reject };
-      for (const row of rows) this.invitations.set(row.newDocumentState.id, { row, waiter });
+      const waiter: Waiter = { remaining: new Set(toSend.map((r) => r.newDocumentState.id)), masters: [], resolve, reject };
+      for (const row of toSend) this.invitations.set(row.newDocumentState.id, { row, waiter });
       this.kick();
     });
   }
