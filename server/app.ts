@@ -97,7 +97,7 @@ export function createApp({ config, db, log, redis }: AppDeps): PlusOneApp {
   const gates: CreateGate[] = [];
   // Fraud first: a blocked invitation never spends a rate-limit allowance (server/fraud/gate.ts).
   const fraud = installFraud(app, { db, live, metrics, log });
-  gates.push(fraud.gate);
+  if (config.TEST_FRAUD_GATE === 'on') gates.push(fraud.gate);
   // Rate limits (issue 8; TEST_RATE_LIMITS=off lifts them in suites about something else).
   const limited = config.TEST_RATE_LIMITS === 'on';
   // A rolled-back push gives back the invitation allowance it took (Redis counts outside the transaction).

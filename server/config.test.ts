@@ -51,13 +51,14 @@ describe('configuration from the environment', () => {
       WEBHOOK_TIMEOUT_MS: 10_000,
       WEBHOOK_DISABLE_AFTER_DAYS: 5,
     };
-    expect(loadConfig({})).toEqual({ ...defaults, TEST_FAULTS: [], TEST_COMMIT_DELAY_MS: 0, TEST_RATE_LIMITS: 'on' });
+    expect(loadConfig({})).toEqual({ ...defaults, TEST_FAULTS: [], TEST_COMMIT_DELAY_MS: 0, TEST_RATE_LIMITS: 'on', TEST_FRAUD_GATE: 'on' });
     expect([...configKeys].sort()).toEqual(Object.keys(defaults).sort());
   });
 
   it('test-only faults are refused outside tests, and unknown faults everywhere', () => {
     expect(loadConfig({ TEST_FAULTS: 'no-lattice, no-pull-guard' }).TEST_FAULTS).toEqual(['no-lattice', 'no-pull-guard']);
     expect(() => loadConfig({ NODE_ENV: 'production', TEST_COMMIT_DELAY_MS: '10' })).toThrow(/TEST_FAULTS/);
+    expect(() => loadConfig({ NODE_ENV: 'production', TEST_FRAUD_GATE: 'off' })).toThrow(/TEST_FRAUD_GATE/);
     expect(() => loadConfig({ TEST_FAULTS: 'no-brakes' })).toThrow(/TEST_FAULTS/);
   });
 

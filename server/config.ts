@@ -102,8 +102,10 @@ export const ConfigSchema = z.object({
   TEST_COMMIT_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(0),
   /** Test only: `off` lifts the rate limits (server/limits/), so suites that are not about them may send freely. */
   TEST_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
-}).refine((c) => c.NODE_ENV !== 'production' || (c.TEST_FAULTS.length === 0 && c.TEST_COMMIT_DELAY_MS === 0 && c.TEST_RATE_LIMITS === 'on'), {
-  message: 'TEST_FAULTS, TEST_COMMIT_DELAY_MS and TEST_RATE_LIMITS must not be set in production',
+  /** Test only: 'off' lets every new invitation past the fraud gate (the sync benchmark's 1,000-invitation burst from one device is, rightly, blocked). */
+  TEST_FRAUD_GATE: z.enum(['on', 'off']).default('on'),
+}).refine((c) => c.NODE_ENV !== 'production' || (c.TEST_FAULTS.length === 0 && c.TEST_COMMIT_DELAY_MS === 0 && c.TEST_RATE_LIMITS === 'on' && c.TEST_FRAUD_GATE === 'on'), {
+  message: 'TEST_FAULTS, TEST_COMMIT_DELAY_MS, TEST_RATE_LIMITS and TEST_FRAUD_GATE must not be set in production',
   path: ['TEST_FAULTS'],
 })
   .superRefine((c, ctx) => {
@@ -135,7 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** Variables only the test suites set (server/faults.ts). */
-export const testOnlyKeys: readonly (keyof Config)[] = ['TEST_FAULTS', 'TEST_COMMIT_DELAY_MS', 'TEST_WEBHOOK_RETRY_MS', 'TEST_RATE_LIMITS'];
+export const testOnlyKeys: readonly (keyof Config)[] = ['TEST_FAULTS', 'TEST_COMMIT_DELAY_MS', 'TEST_WEBHOOK_RETRY_MS', 'TEST_RATE_LIMITS', 'TEST_FRAUD_GATE'];
 
 /** The variables an operator sets, for docs and the docker-compose check. */
 export const configKeys = (Object.keys(ConfigSchema.shape) as (keyof Config)[]).filter((k) => !testOnlyKeys.includes(k));

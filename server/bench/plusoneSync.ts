@@ -46,7 +46,7 @@ export async function measurePlusOne({ docs, drain }: { docs: number; drain: num
     for (let i = 0; i < server.length; i += 1000) await insertInvitations(tx, server.slice(i, i + 1000));
     await insertInvitations(tx, toAccept);
   });
-  const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent', DELIVERY_WORKERS: '0', TEST_RATE_LIMITS: 'off' }), db: testDb.db, log: createLogger('silent') });
+  const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent', STATIC_DIR: '/nonexistent', DELIVERY_WORKERS: '0', TEST_RATE_LIMITS: 'off', TEST_FRAUD_GATE: 'off' }), db: testDb.db, log: createLogger('silent') });
   const base = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
   const t0 = performance.now();
   const client = await openNodeClient(base, 'ritz@demo.plusone', DEMO_PASSWORD);
