@@ -44,8 +44,8 @@ export const sameOrigin: Endpoint = { base: '' };
  */
 export const REQUEST_TIMEOUT_MS = 20_000;
 
-/** For a request made with fetch directly (a download, a DELETE): proves it comes from this app. */
-export const csrfHeaders: Readonly<Record<string, string>> = { [CSRF_HEADER]: CSRF_VALUE };
+/** Proves a state-changing request comes from this app (every method but GET carries it). */
+const csrfHeaders: Readonly<Record<string, string>> = { [CSRF_HEADER]: CSRF_VALUE };
 
 export async function api<T>(
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',

@@ -2,9 +2,9 @@
  * The integrations screen's calls (owner only): webhook endpoints, their delivery log, replays
  * and notices, and the marketing feed. Errors arrive as the shared `ApiError` or `NetworkError`.
  */
-import { ErrorCode, errorText, isErrorCode } from '../../../shared/errors';
+import { errorText } from '../../../shared/errors';
 import type { AttemptView, EndpointNotice, EndpointView, SegmentFeed, WebhookEventType } from '../../../shared/integrations/webhooks';
-import { api, ApiError, csrfHeaders, NetworkError } from '../../api';
+import { api, ApiError, NetworkError } from '../../api';
 
 export const listEndpoints = () => api<{ endpoints: EndpointView[] }>('GET', '/api/webhooks/endpoints').then((r) => r.endpoints);
 
@@ -23,19 +23,7 @@ export const listNotices = () => api<{ notices: EndpointNotice[] }>('GET', '/api
 
 export const marketingFeed = () => api<{ segments: SegmentFeed[] }>('GET', '/api/marketing/feed').then((r) => r.segments);
 
-/** `api()` speaks GET and POST; removing an endpoint is a DELETE. */
-export async function deleteEndpoint(id: string): Promise<void> {
-  let res: Response;
-  try {
-    res = await fetch(base(id), { method: 'DELETE', credentials: 'same-origin', headers: csrfHeaders });
-  } catch (err) {
-    throw new NetworkError(err);
-  }
-  if (res.ok) return;
-  const data = await res.json().catch(() => null);
-  const code: ErrorCode = isErrorCode(data?.error?.code) ? data.error.code : ErrorCode.INTERNAL;
-  throw new ApiError(res.status, code, data?.error?.message ?? errorText[code]);
-}
+export const deleteEndpoint = (id: string) => api<void>('DELETE', base(id)).then(() => undefined);
 
 /** Words for a failed call: the server's reason, or that the device is offline. */
 export function failureText(err: unknown): string {

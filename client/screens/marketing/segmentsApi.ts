@@ -3,8 +3,8 @@
  * `ApiError` (with the server's reason) or `NetworkError` (offline), as everywhere else.
  */
 import type { SegmentProfile, SegmentRule } from '../../../shared/analytics/segments';
-import { ErrorCode, errorText, isErrorCode } from '../../../shared/errors';
-import { api, ApiError, csrfHeaders, NetworkError } from '../../api';
+import { errorText } from '../../../shared/errors';
+import { api, ApiError, NetworkError } from '../../api';
 
 export interface LiveSegment {
   id: string;
@@ -25,19 +25,7 @@ export const segmentMembers = (id: string) =>
 
 export const exportUrl = (id: string, format: 'csv' | 'json') => `/api/segments/${encodeURIComponent(id)}/export?format=${format}`;
 
-/** `api()` speaks GET and POST; a delete is the one DELETE the screen sends. */
-export async function deleteSegment(id: string): Promise<void> {
-  let res: Response;
-  try {
-    res = await fetch(`/api/segments/${encodeURIComponent(id)}`, { method: 'DELETE', credentials: 'same-origin', headers: csrfHeaders });
-  } catch (err) {
-    throw new NetworkError(err);
-  }
-  if (res.ok) return;
-  const data = await res.json().catch(() => null);
-  const code: ErrorCode = isErrorCode(data?.error?.code) ? data.error.code : ErrorCode.INTERNAL;
-  throw new ApiError(res.status, code, data?.error?.message ?? errorText[code]);
-}
+export const deleteSegment = (id: string) => api<void>('DELETE', `/api/segments/${encodeURIComponent(id)}`).then(() => undefined);
 
 /** Words for a failed call: the server's reason, or that the device is offline. */
 export function failureText(err: unknown, offlineText: string): string {
