@@ -11,6 +11,7 @@ import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../shared/sync/protocol';
 import type { ApiClient, TestServer } from '../test/server';
 import { newInvitation, startTestServer } from '../test/server';
 import { nextEvent } from '../test/fixtures';
+import { TEST_REDIS_URL } from '../test/redis';
 import { eventually } from '../webhooks/testReceiver';
 import type { Redis } from '../redis';
 import { installHealth } from '../http/health';
@@ -194,7 +195,7 @@ describe('/readyz and Redis', () => {
     const bad = createClient({ url: 'redis://127.0.0.1:1' });
     expect(await probe(bad as unknown as Redis)).toEqual({ status: 503, body: { error: { code: 'NOT_READY', message: 'redis is not reachable' } } });
 
-    const good = createClient({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+    const good = createClient({ url: TEST_REDIS_URL });
     await good.connect();
     try {
       expect(await probe(good as unknown as Redis)).toEqual({ status: 200, body: { ok: true, database: server.testDb.engine, migrations: 'applied', redis: 'ok' } });
