@@ -1,8 +1,9 @@
 /**
  * The facts the shared rules judge (shared/fraud/rules.ts), read from the database inside the
- * write's transaction: a handful of indexed queries per push, whatever its size, and the
- * invitations earlier in the same push counted as if already written (a burst sent in one push
- * is still a burst).
+ * write's transaction: one statement of indexed reads per push, whatever its size, and one per
+ * acceptance (each round trip costs every push; the load tool showed the server's time going
+ * to sending statements). The invitations earlier in the same push count as if already written
+ * (a burst sent in one push is still a burst).
  */
 import { domainOf, mailboxOf } from '../../shared/fraud/email';
 import {
@@ -31,107 +32,101 @@ export const activeSince = (since: string) => `(
   OR EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.created_at > ${since} + interval '${QUALIFY_ACTIVE_AFTER_HOURS} hours')
   OR EXISTS (SELECT 1 FROM viral_events e WHERE e.actor_id = u.id AND e.type LIKE 'invitation.%' AND e.created_at > ${since} + interval '${QUALIFY_ACTIVE_AFTER_HOURS} hours'))`;
 
-/** How an inviter's acceptances older than INACTIVE_AFTER_DAYS turned out. */
-export async function followUpOf(q: Queryable, inviterId: string, now: Date): Promise<FollowUp> {
-  const [row] = await q.query<FollowUp>(
-    `SELECT count(*)::int AS accepted, count(*) FILTER (WHERE NOT active)::int AS inactive
-       FROM (SELECT ${activeSince('u.referred_at')} AS active FROM users u
-              WHERE u.referred_by = $1 AND u.referred_at < $2::timestamptz - interval '${INACTIVE_AFTER_DAYS} days') x`,
-    [inviterId, now],
-  );
-  return row ?? { accepted: 0, inactive: 0 };
-}
+/** How an inviter's acceptances older than INACTIVE_AFTER_DAYS turned out: one row (accepted, inactive). */
+const followUpSql = (inviter: string, now: string) => `
+  SELECT count(*)::int AS accepted, count(*) FILTER (WHERE NOT active)::int AS inactive
+    FROM (SELECT ${activeSince('u.referred_at')} AS active FROM users u
+           WHERE u.referred_by = ${inviter} AND u.referred_at < ${now}::timestamptz - interval '${INACTIVE_AFTER_DAYS} days') x`;
 
-/** The users up a user's referral chain (their referrer, theirs, ...; at most 50 steps). */
-export async function chainAbove(q: Queryable, userId: string): Promise<Set<string>> {
-  const rows = await q.query<{ id: string }>(
-    `WITH RECURSIVE up (id, depth) AS (
-       SELECT referred_by, 1 FROM users WHERE id = $1 AND referred_by IS NOT NULL
-       UNION ALL
-       SELECT u.referred_by, up.depth + 1 FROM users u JOIN up ON u.id = up.id WHERE u.referred_by IS NOT NULL AND up.depth < 50)
-     SELECT id FROM up`,
-    [userId],
-  );
-  return new Set(rows.map((r) => r.id));
-}
+/** The users up a user's referral chain (their referrer, theirs, ...; at most 50 steps), as a json array. */
+const chainAboveSql = (user: string) => `(
+  WITH RECURSIVE up (id, depth) AS (
+    SELECT referred_by, 1 FROM users WHERE id = ${user} AND referred_by IS NOT NULL
+    UNION ALL
+    SELECT u.referred_by, up.depth + 1 FROM users u JOIN up ON u.id = up.id WHERE u.referred_by IS NOT NULL AND up.depth < 50)
+  SELECT json_agg(id) FROM up)`;
 
-/** The ones among `others` who share a device or payment fingerprint with `userId`, and which. */
-async function sharedFingerprints(q: Queryable, userId: string, others: string[]): Promise<Map<string, 'device' | 'payment'>> {
-  if (others.length === 0) return new Map();
-  const rows = await q.query<{ user_id: string; kind: 'device' | 'payment' }>(
-    `SELECT DISTINCT o.user_id, o.kind FROM fraud_fingerprints m
-       JOIN fraud_fingerprints o ON o.kind = m.kind AND o.value = m.value AND o.user_id = ANY($2::text[])
-      WHERE m.user_id = $1 AND m.kind IN ('device', 'payment')`,
-    [userId, others],
-  );
+/** The ones of `others` (a subquery of ids) who share a device or payment fingerprint with `user`, and which, as a json array. */
+const sharedSql = (user: string, others: string) => `(
+  SELECT json_agg(json_build_object('user', s.user_id, 'kind', s.kind)) FROM (
+    SELECT DISTINCT o.user_id, o.kind FROM fraud_fingerprints m
+      JOIN fraud_fingerprints o ON o.kind = m.kind AND o.value = m.value AND o.user_id IN (${others})
+     WHERE m.user_id = ${user} AND m.kind IN ('device', 'payment')) s)`;
+
+/** Who shares what: a shared card says more than a shared tablet. */
+function sharingOf(rows: { user: string; kind: 'device' | 'payment' }[] | null): Map<string, 'device' | 'payment'> {
   const out = new Map<string, 'device' | 'payment'>();
-  // A shared card says more than a shared tablet.
-  for (const r of rows) if (out.get(r.user_id) !== 'payment') out.set(r.user_id, r.kind);
+  for (const r of rows ?? []) if (out.get(r.user) !== 'payment') out.set(r.user, r.kind);
   return out;
 }
 
-/** Facts for each new invitation of one push, in push order. */
+/** What one push's facts are made of, read in one statement (json arrays are null when empty). */
+interface PushReads {
+  recipients: { email: string; others: number }[] | null;
+  devices: { device: string; n: number; accounts: number; mine: boolean }[] | null;
+  domains: { domain: string; n: number }[] | null;
+  earlier: number[] | null;
+  accounts: { id: string; email: string }[] | null;
+  shared: { user: string; kind: 'device' | 'payment' }[] | null;
+  above: string[] | null;
+  reciprocal: string[] | null;
+  accepted: number;
+  inactive: number;
+}
+
+/**
+ * $1 recipient emails, $2 the inviter, $3 devices, $4 now, $5 this push's first capture, $6 the
+ * inviter's email: other inviters of each recipient; each device's recent invitations and
+ * accounts; the inviter's recent sends per domain; their captures in the hour before this push
+ * (for bursts and gaps); the recipients' accounts, which of them share a fingerprint with the
+ * inviter, are up their referral chain, or invited them before; and the inviter's follow-up.
+ */
+const PUSH_READS = `
+  WITH acc AS MATERIALIZED (SELECT id, email FROM users WHERE email = ANY($1::text[]))
+  SELECT
+    (SELECT json_agg(json_build_object('email', recipient_email, 'others', others)) FROM (
+       SELECT recipient_email, count(DISTINCT inviter_id) FILTER (WHERE inviter_id <> $2) AS others
+         FROM invitations WHERE recipient_email = ANY($1::text[]) AND NOT deleted GROUP BY recipient_email) x) AS recipients,
+    (SELECT json_agg(json_build_object('device', device_id, 'n', n, 'accounts', accounts, 'mine', mine)) FROM (
+       SELECT device_id, count(*) AS n, count(DISTINCT inviter_id) AS accounts, bool_or(inviter_id = $2) AS mine
+         FROM invitations WHERE device_id = ANY($3::text[]) AND created_at > $4::timestamptz - interval '${DEVICE_WINDOW_DAYS} days'
+        GROUP BY device_id) x) AS devices,
+    (SELECT json_agg(json_build_object('domain', domain, 'n', n)) FROM (
+       SELECT split_part(recipient_email, '@', 2) AS domain, count(*) AS n FROM invitations
+        WHERE inviter_id = $2 AND NOT deleted AND counted_at > $4::timestamptz - interval '${BULK_DOMAIN_WINDOW_HOURS} hours' GROUP BY 1) x) AS domains,
+    (SELECT json_agg(at) FROM (
+       SELECT (extract(epoch FROM captured_at) * 1000)::float8 AS at FROM invitations WHERE inviter_id = $2 AND NOT deleted
+          AND counted_at > $5::timestamptz - interval '1 hour' AND captured_at > $5::timestamptz - interval '1 hour'
+        ORDER BY captured_at DESC LIMIT 500) x) AS earlier,
+    (SELECT json_agg(json_build_object('id', id, 'email', email)) FROM acc) AS accounts,
+    ${sharedSql('$2', 'SELECT id FROM acc')} AS shared,
+    ${chainAboveSql('$2')} AS above,
+    (SELECT json_agg(DISTINCT inviter_id) FROM invitations
+      WHERE recipient_email = $6 AND inviter_id IN (SELECT id FROM acc) AND NOT deleted) AS reciprocal,
+    f.accepted, f.inactive
+  FROM (${followUpSql('$2', '$4')}) f`;
+
+/** Facts for each new invitation of one push, in push order (one statement, whatever the push's size). */
 export async function invitationFacts(q: Queryable, user: PushUser, creates: readonly NewInvitation[], now: Date): Promise<InvitationFacts[]> {
   if (creates.length === 0) return [];
   const emails = [...new Set(creates.map((c) => c.recipientEmail))];
   const devices = [...new Set(creates.map((c) => c.deviceId))];
   const captures = creates.map((c) => new Date(c.capturedAt).getTime());
   const earliest = Math.min(...captures);
-
-  const recipients = new Map(
-    (
-      await q.query<{ recipient_email: string; others: number }>(
-        `SELECT recipient_email, count(DISTINCT inviter_id) FILTER (WHERE inviter_id <> $2)::int AS others
-           FROM invitations WHERE recipient_email = ANY($1::text[]) AND NOT deleted GROUP BY recipient_email`,
-        [emails, user.id],
-      )
-    ).map((r) => [r.recipient_email, r.others]),
-  );
-  const deviceRows = new Map(
-    (
-      await q.query<{ device_id: string; n: number; accounts: number; mine: boolean }>(
-        `SELECT device_id, count(*)::int AS n, count(DISTINCT inviter_id)::int AS accounts, bool_or(inviter_id = $2) AS mine
-           FROM invitations WHERE device_id = ANY($1::text[]) AND created_at > $3::timestamptz - interval '${DEVICE_WINDOW_DAYS} days'
-          GROUP BY device_id`,
-        [devices, user.id, now],
-      )
-    ).map((r) => [r.device_id, r]),
-  );
-  const domains = new Map(
-    (
-      await q.query<{ domain: string; n: number }>(
-        `SELECT split_part(recipient_email, '@', 2) AS domain, count(*)::int AS n FROM invitations
-          WHERE inviter_id = $1 AND NOT deleted AND counted_at > $2::timestamptz - interval '${BULK_DOMAIN_WINDOW_HOURS} hours' GROUP BY 1`,
-        [user.id, now],
-      )
-    ).map((r) => [r.domain, r.n]),
-  );
-  // Earlier captures within the hour before this push's first (for bursts and gaps).
-  const earlier = (
-    await q.query<{ at: Date }>(
-      `SELECT captured_at AS at FROM invitations WHERE inviter_id = $1 AND NOT deleted
-          AND counted_at > $2::timestamptz - interval '1 hour' AND captured_at > $2::timestamptz - interval '1 hour'
-        ORDER BY captured_at DESC LIMIT 500`,
-      [user.id, new Date(earliest)],
-    )
-  ).map((r) => r.at.getTime());
-  const accounts = await q.query<{ id: string; email: string }>('SELECT id, email FROM users WHERE email = ANY($1::text[])', [emails]);
-  const accountOf = new Map(accounts.map((a) => [a.email, a.id]));
-  const shared = await sharedFingerprints(q, user.id, accounts.map((a) => a.id));
-  const above = await chainAbove(q, user.id);
-  const reciprocal = new Set(
-    (
-      await q.query<{ inviter_id: string }>(
-        'SELECT DISTINCT inviter_id FROM invitations WHERE recipient_email = $1 AND inviter_id = ANY($2::text[]) AND NOT deleted',
-        [user.email.toLowerCase(), accounts.map((a) => a.id)],
-      )
-    ).map((r) => r.inviter_id),
-  );
-  const followUp = await followUpOf(q, user.id, now);
+  const [reads] = await q.query<PushReads>(PUSH_READS, [emails, user.id, devices, now, new Date(earliest), user.email.toLowerCase()]);
+  const r = reads!;
+  const recipients = new Map((r.recipients ?? []).map((x) => [x.email, x.others]));
+  const deviceRows = new Map((r.devices ?? []).map((x) => [x.device, x]));
+  const domains = new Map((r.domains ?? []).map((x) => [x.domain, x.n]));
+  const accountOf = new Map((r.accounts ?? []).map((a) => [a.email, a.id]));
+  const shared = sharingOf(r.shared);
+  const above = new Set(r.above ?? []);
+  const reciprocal = new Set(r.reciprocal ?? []);
+  const followUp: FollowUp = { accepted: r.accepted, inactive: r.inactive };
   const accountDays = Math.max(0, (now.getTime() - user.createdAt.getTime()) / DAY);
   const myMailbox = mailboxOf(user.email);
 
-  const seen: number[] = [...earlier];
+  const seen: number[] = [...(r.earlier ?? [])];
   const perDevice = new Map<string, number>();
   const perDomain = new Map<string, number>();
   const perRecipient = new Set<string>();
@@ -192,6 +187,20 @@ export function networkOf(ip: string | undefined | null): string | null {
 }
 
 /** Facts about `acceptor` accepting invitation `inv`, read after their fingerprints were recorded. */
+/** $1 the inviter, $2 the acceptor, $3 the acceptance's device and network, $4 now. */
+const ACCEPTANCE_READS = `
+  SELECT (SELECT email FROM users WHERE id = $1) AS inviter_email,
+    ${sharedSql('$1', '$2')} AS shared,
+    (SELECT coalesce(max(n), 0)::int FROM (
+       SELECT count(DISTINCT user_id) AS n FROM fraud_fingerprints
+        WHERE via = 'accept' AND kind IN ('device', 'network') AND value = ANY($3::text[])
+          AND last_seen > $4::timestamptz - interval '${DEVICE_WINDOW_DAYS} days'
+        GROUP BY kind, value) x) AS farm,
+    ${chainAboveSql('$1')} AS above,
+    f.accepted, f.inactive
+  FROM (${followUpSql('$1', '$4')}) f`;
+
+/** Facts about `acceptor` accepting invitation `inv`, read after their fingerprints were recorded (one statement). */
 export async function acceptanceFacts(
   q: Queryable,
   inv: { inviterId: string; createdAt: Date },
@@ -199,26 +208,21 @@ export async function acceptanceFacts(
   signals: AcceptanceSignals,
   now: Date,
 ): Promise<AcceptanceFacts> {
-  const [inviter] = await q.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [inv.inviterId]);
-  const shared = await sharedFingerprints(q, inv.inviterId, [acceptor.id]);
   const values = [signals.deviceId, signals.network].filter((v): v is string => !!v);
-  const [farm] = await q.query<{ n: number }>(
-    `SELECT coalesce(max(n), 0)::int AS n FROM (
-       SELECT count(DISTINCT user_id) AS n FROM fraud_fingerprints
-        WHERE via = 'accept' AND kind IN ('device', 'network') AND value = ANY($1::text[]) AND last_seen > $2::timestamptz - interval '${DEVICE_WINDOW_DAYS} days'
-        GROUP BY kind, value) x`,
-    [values, now],
+  const [r] = await q.query<{ inviter_email: string | null; shared: PushReads['shared']; farm: number; above: string[] | null; accepted: number; inactive: number }>(
+    ACCEPTANCE_READS,
+    [inv.inviterId, acceptor.id, values, now],
   );
-  const sharing = shared.get(acceptor.id);
+  const sharing = sharingOf(r!.shared).get(acceptor.id);
   return {
     acceptorEmail: acceptor.email,
     disposableDomain: isDisposable(domainOf(acceptor.email)),
     selfReferral:
-      inviter && mailboxOf(inviter.email) === mailboxOf(acceptor.email) ? 'same_mailbox' : sharing === 'payment' ? 'shared_payment' : sharing === 'device' ? 'shared_device' : null,
-    closesLoop: (await chainAbove(q, inv.inviterId)).has(acceptor.id),
-    acceptorsOnDevice: farm?.n ?? 0,
+      r!.inviter_email && mailboxOf(r!.inviter_email) === mailboxOf(acceptor.email) ? 'same_mailbox' : sharing === 'payment' ? 'shared_payment' : sharing === 'device' ? 'shared_device' : null,
+    closesLoop: (r!.above ?? []).includes(acceptor.id),
+    acceptorsOnDevice: r!.farm,
     secondsToAccept: (now.getTime() - inv.createdAt.getTime()) / 1000,
-    followUp: await followUpOf(q, inv.inviterId, now),
+    followUp: { accepted: r!.accepted, inactive: r!.inactive },
   };
 }
 
