@@ -25,20 +25,23 @@ export const addressOf = (r: Pick<InvitationRow, 'channel' | 'recipient_email' |
 export async function enqueueDeliveries(tx: Queryable, inserted: InvitationRow[], now = new Date(), links: ReadonlyMap<string, string> = new Map()): Promise<ViralEventDoc[]> {
   const due = inserted.filter((r) => r.status === 'queued' && !r.deleted && addressOf(r));
   if (due.length === 0) return [];
-  const optedOut = new Set(
-    (await tx.query<{ address: string }>('SELECT address FROM delivery_opt_outs WHERE address = ANY($1::text[])', [due.map(addressOf)])).map((r) => r.address),
+  // One statement: queue the messages of addresses that did not opt out; name the ones that did.
+  const refusedIds = new Set(
+    (
+      await tx.query<{ invitation_id: string }>(
+        `WITH r AS (
+           SELECT r.*, EXISTS (SELECT 1 FROM delivery_opt_outs o WHERE o.address = r.address) AS opted_out
+             FROM json_to_recordset($1::json) AS r(id uuid, invitation_id uuid, channel text, address text, token text, invite_code text)),
+         queued AS (
+           INSERT INTO deliveries (id, invitation_id, channel, address, unsubscribe_token, invite_code)
+           SELECT id, invitation_id, channel, address, token, invite_code FROM r WHERE NOT opted_out
+           ON CONFLICT (invitation_id) DO NOTHING)
+         SELECT invitation_id FROM r WHERE opted_out`,
+        [JSON.stringify(due.map((r) => ({ id: uuidv7(), invitation_id: r.id, channel: r.channel, address: addressOf(r), token: randomBytes(16).toString('base64url'), invite_code: links.get(r.id) ?? null })))],
+      )
+    ).map((r) => r.invitation_id),
   );
-  const send = due.filter((r) => !optedOut.has(addressOf(r)!));
-  if (send.length > 0) {
-    await tx.query(
-      `INSERT INTO deliveries (id, invitation_id, channel, address, unsubscribe_token, invite_code)
-       SELECT r.id, r.invitation_id, r.channel, r.address, r.token, r.invite_code
-         FROM json_to_recordset($1::json) AS r(id uuid, invitation_id uuid, channel text, address text, token text, invite_code text)
-       ON CONFLICT (invitation_id) DO NOTHING`,
-      [JSON.stringify(send.map((r) => ({ id: uuidv7(), invitation_id: r.id, channel: r.channel, address: addressOf(r), token: randomBytes(16).toString('base64url'), invite_code: links.get(r.id) ?? null })))],
-    );
-  }
-  const refused = due.filter((r) => optedOut.has(addressOf(r)!));
+  const refused = due.filter((r) => refusedIds.has(r.id));
   return recordEvents(
     tx,
     refused.map((r) => serverEvent('invitation.delivery_failed', { id: r.id, inviterId: r.inviter_id, orgId: r.org_id }, { reason: OPTED_OUT_REASON, channel: r.channel, optedOut: true }, now)),

@@ -12,15 +12,14 @@ import { activeSince } from './facts';
 
 export type RewardState = 'pending' | 'held' | 'granted' | 'clawed_back';
 
-/** Opens the reward for an acceptance, held unless it was allowed; an allowed one may qualify at once. */
-export async function openReward(tx: Queryable, r: { invitationId: string; inviterId: string; referredId: string; acceptedAt: Date; outcome: Outcome }): Promise<RewardState> {
+/** Opens the reward for an acceptance, held unless it was allowed; an allowed one may qualify at once (a held one never does). */
+export async function openReward(tx: Queryable, r: { invitationId: string; inviterId: string; referredId: string; acceptedAt: Date; outcome: Outcome }): Promise<void> {
   await tx.query(
     `INSERT INTO referral_rewards (invitation_id, inviter_id, referred_id, amount_cents, state, accepted_at)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (invitation_id) DO NOTHING`,
     [r.invitationId, r.inviterId, r.referredId, REFERRAL_REWARD_CENTS, r.outcome === 'allow' ? 'pending' : 'held', r.acceptedAt],
   );
-  await qualifyRewards(tx, r.acceptedAt, [r.invitationId]);
-  return (await rewardOf(tx, r.invitationId))!.state;
+  if (r.outcome === 'allow') await qualifyRewards(tx, r.acceptedAt, [r.invitationId]);
 }
 
 export async function rewardOf(q: Queryable, invitationId: string): Promise<{ state: RewardState; qualified_by: string | null } | null> {
