@@ -42,7 +42,8 @@ export const test = base.extend<{ hosts: Set<string> }, { world: World; serverEn
   world: [
     async ({ serverEnv }, use) => {
       const staticDir = mkdtempSync(join(tmpdir(), 'plusone-pwa-'));
-      cpSync('dist', staticDir, { recursive: true });
+      // E2E_DIST: a build elsewhere (`vite build --outDir …`), so two checkouts' runs do not share one dist/.
+      cpSync(process.env.E2E_DIST ?? 'dist', staticDir, { recursive: true });
       const server = await startTestServer({ env: { STATIC_DIR: staticDir, ...serverEnv } });
       const net = await startNetCut(Number(new URL(server.url).port));
       const world: World = {
