@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { parse as parseCookies } from 'cookie';
 import type { SessionUser } from '../../shared/roles';
 import type { Queryable } from '../db/db';
+import { prepared } from '../db/prepared';
 
 export const SESSION_COOKIE = 'plusone_sid';
 
@@ -49,9 +50,9 @@ export function toSessionUser(row: UserRow): SessionUser {
 export async function userForToken(db: Queryable, token: string | undefined): Promise<SessionUser | null> {
   if (!token) return null;
   const rows = await db.query<UserRow>(
-    `SELECT u.id, u.email, u.name, u.role, u.org_id, o.name AS org_name, u.created_at
+    prepared(`SELECT u.id, u.email, u.name, u.role, u.org_id, o.name AS org_name, u.created_at
        FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN organisations o ON o.id = u.org_id
-      WHERE s.token_hash = $1 AND s.expires_at > now()`,
+      WHERE s.token_hash = $1 AND s.expires_at > now()`),
     [sha256(token)],
   );
   return rows[0] ? toSessionUser(rows[0]) : null;

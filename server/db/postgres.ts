@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Db, Queryable } from './db';
 import { INT8_OID } from './db';
+import { preparedName } from './prepared';
 
 function parseInt8(value: string): number {
   return Number(value);
@@ -19,7 +20,7 @@ export function openPostgres(connectionString: string, poolMax: number): Db {
     /* an idle client lost its connection; the pool replaces it */
   });
   const run = async <Row>(client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) =>
-    (await client.query(sql, params as unknown[])).rows as Row[];
+    (await client.query({ text: sql, values: params as unknown[] | undefined, name: preparedName(sql) })).rows as Row[];
   return {
     kind: 'postgres',
     query: (sql, params) => run(pool, sql, params),

@@ -14,6 +14,7 @@ import type { Queryable } from '../db/db';
 import type { InvitationRow } from '../sync/invitations';
 import { recordEvents } from '../sync/events';
 import { serverEvent } from './status';
+import { prepared } from '../db/prepared';
 
 export const OPTED_OUT_REASON = 'the recipient opted out of messages from PlusOne';
 
@@ -29,14 +30,14 @@ export async function enqueueDeliveries(tx: Queryable, inserted: InvitationRow[]
   const refusedIds = new Set(
     (
       await tx.query<{ invitation_id: string }>(
-        `WITH r AS (
+        prepared(`WITH r AS (
            SELECT r.*, EXISTS (SELECT 1 FROM delivery_opt_outs o WHERE o.address = r.address) AS opted_out
              FROM json_to_recordset($1::json) AS r(id uuid, invitation_id uuid, channel text, address text, token text, invite_code text)),
          queued AS (
            INSERT INTO deliveries (id, invitation_id, channel, address, unsubscribe_token, invite_code)
            SELECT id, invitation_id, channel, address, token, invite_code FROM r WHERE NOT opted_out
            ON CONFLICT (invitation_id) DO NOTHING)
-         SELECT invitation_id FROM r WHERE opted_out`,
+         SELECT invitation_id FROM r WHERE opted_out`),
         [JSON.stringify(due.map((r) => ({ id: uuidv7(), invitation_id: r.id, channel: r.channel, address: addressOf(r), token: randomBytes(16).toString('base64url'), invite_code: links.get(r.id) ?? null })))],
       )
     ).map((r) => r.invitation_id),

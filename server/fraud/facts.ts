@@ -18,6 +18,7 @@ import type { Queryable } from '../db/db';
 import type { PushUser } from '../sync/gates';
 import type { NewInvitation } from '../sync/invitations';
 import { isDisposable } from './disposable';
+import { prepared } from '../db/prepared';
 
 const DAY = 86_400_000;
 
@@ -81,7 +82,7 @@ interface PushReads {
  * (for bursts and gaps); the recipients' accounts, which of them share a fingerprint with the
  * inviter, are up their referral chain, or invited them before; and the inviter's follow-up.
  */
-const PUSH_READS = `
+const PUSH_READS = prepared(`
   WITH acc AS MATERIALIZED (SELECT id, email FROM users WHERE email = ANY($1::text[]))
   SELECT
     (SELECT json_agg(json_build_object('email', recipient_email, 'others', others)) FROM (
@@ -104,7 +105,7 @@ const PUSH_READS = `
     (SELECT json_agg(DISTINCT inviter_id) FROM invitations
       WHERE recipient_email = $6 AND inviter_id IN (SELECT id FROM acc) AND NOT deleted) AS reciprocal,
     f.accepted, f.inactive
-  FROM (${followUpSql('$2', '$4')}) f`;
+  FROM (${followUpSql('$2', '$4')}) f`);
 
 /** Facts for each new invitation of one push, in push order (one statement, whatever the push's size). */
 export async function invitationFacts(q: Queryable, user: PushUser, creates: readonly NewInvitation[], now: Date): Promise<InvitationFacts[]> {
@@ -188,7 +189,7 @@ export function networkOf(ip: string | undefined | null): string | null {
 
 /** Facts about `acceptor` accepting invitation `inv`, read after their fingerprints were recorded. */
 /** $1 the inviter, $2 the acceptor, $3 the acceptance's device and network, $4 now. */
-const ACCEPTANCE_READS = `
+const ACCEPTANCE_READS = prepared(`
   SELECT (SELECT email FROM users WHERE id = $1) AS inviter_email,
     ${sharedSql('$1', '$2')} AS shared,
     (SELECT coalesce(max(n), 0)::int FROM (
@@ -198,7 +199,7 @@ const ACCEPTANCE_READS = `
         GROUP BY kind, value) x) AS farm,
     ${chainAboveSql('$1')} AS above,
     f.accepted, f.inactive
-  FROM (${followUpSql('$1', '$4')}) f`;
+  FROM (${followUpSql('$1', '$4')}) f`);
 
 /** Facts about `acceptor` accepting invitation `inv`, read after their fingerprints were recorded (one statement). */
 export async function acceptanceFacts(
@@ -230,9 +231,9 @@ export async function acceptanceFacts(
 export async function recordFingerprints(q: Queryable, userId: string, via: 'invite' | 'accept', prints: { kind: 'device' | 'network' | 'payment'; value: string }[], now: Date): Promise<void> {
   if (prints.length === 0) return;
   await q.query(
-    `INSERT INTO fraud_fingerprints (kind, value, user_id, via, first_seen, last_seen)
+    prepared(`INSERT INTO fraud_fingerprints (kind, value, user_id, via, first_seen, last_seen)
      SELECT p.kind, p.value, $1, $2, $3, $3 FROM json_to_recordset($4::json) AS p(kind text, value text)
-     ON CONFLICT (kind, value, via, user_id) DO UPDATE SET last_seen = greatest(fraud_fingerprints.last_seen, EXCLUDED.last_seen)`,
+     ON CONFLICT (kind, value, via, user_id) DO UPDATE SET last_seen = greatest(fraud_fingerprints.last_seen, EXCLUDED.last_seen)`),
     [userId, via, now, JSON.stringify(prints)],
   );
 }

@@ -7,6 +7,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Assessment } from '../../shared/fraud/assess';
 import type { Queryable } from '../db/db';
+import { prepared } from '../db/prepared';
 
 export interface AssessmentRecord {
   subject: 'invitation' | 'acceptance';
@@ -24,7 +25,7 @@ export interface AssessmentRecord {
 export async function saveAssessments(tx: Queryable, records: readonly AssessmentRecord[], now: Date): Promise<void> {
   if (records.length === 0) return;
   await tx.query(
-    `INSERT INTO fraud_assessments (id, subject, invitation_id, inviter_id, acceptor_id, recipient_email, outcome, score, rule_score,
+    prepared(`INSERT INTO fraud_assessments (id, subject, invitation_id, inviter_id, acceptor_id, recipient_email, outcome, score, rule_score,
         model_score, model_version, reasons, model_reasons, features, review_state, created_at)
      SELECT r.id, r.subject, r.invitation_id, r.inviter_id, r.acceptor_id, r.recipient_email, r.outcome, r.score, r.rule_score,
         r.model_score, r.model_version, r.reasons, r.model_reasons, r.features, r.review_state, $2
@@ -35,7 +36,7 @@ export async function saveAssessments(tx: Queryable, records: readonly Assessmen
         rule_score = EXCLUDED.rule_score, model_score = EXCLUDED.model_score, model_version = EXCLUDED.model_version,
         reasons = EXCLUDED.reasons, model_reasons = EXCLUDED.model_reasons, features = EXCLUDED.features,
         review_state = CASE WHEN fraud_assessments.review_state IN ('cleared', 'confirmed') THEN fraud_assessments.review_state ELSE EXCLUDED.review_state END,
-        created_at = EXCLUDED.created_at`,
+        created_at = EXCLUDED.created_at`),
     [
       JSON.stringify(
         records.map((r) => ({

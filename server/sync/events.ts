@@ -17,6 +17,7 @@ import { hasFault } from '../faults';
 import { readFeed, type FeedRow } from './feed';
 import { lockIds } from './locks';
 import { judgeAcceptance } from '../fraud/acceptance';
+import { prepared } from '../db/prepared';
 
 interface EventRow extends FeedRow {
   id: string;
@@ -85,14 +86,14 @@ export async function recordEvent(tx: Queryable, e: NewEvent): Promise<ViralEven
 export async function recordEvents(tx: Queryable, events: readonly NewEvent[]): Promise<ViralEventDoc[]> {
   if (events.length === 0) return [];
   const rows = await tx.query<EventRow>(
-    `INSERT INTO viral_events (id, type, actor_id, invitation_id, inviter_id, org_id, data, captured_at, counted_at,
+    prepared(`INSERT INTO viral_events (id, type, actor_id, invitation_id, inviter_id, org_id, data, captured_at, counted_at,
         time_source, device_id, rev, txid)
      SELECT r.id, r.type, r.actor_id, r.invitation_id, r.inviter_id, r.org_id, r.data, r.captured_at, r.counted_at,
             r.time_source, r.device_id, nextval('plusone_rev'), plusone_txid()
        FROM json_to_recordset($1::json) AS r(id uuid, type text, actor_id text, invitation_id uuid,
             inviter_id text, org_id text, data jsonb, captured_at timestamptz, counted_at timestamptz, time_source text,
             device_id text)
-     RETURNING ${EVENT_COLUMNS}, 0 AS horizon`,
+     RETURNING ${EVENT_COLUMNS}, 0 AS horizon`),
     [
       JSON.stringify(
         events.map((e) => ({

@@ -7,6 +7,7 @@
 import type { Checkpoint } from '../../shared/sync/protocol';
 import type { Queryable } from '../db/db';
 import { hasFault } from '../faults';
+import { prepared } from '../db/prepared';
 
 export interface FeedRow {
   rev: number;
@@ -37,11 +38,11 @@ export async function readFeed<Row extends FeedRow>(
   const guard = hasFault('no-pull-guard') ? 'true' : 't.txid < h.horizon';
   const rows = await db.query<Row>(
     // The horizon must come from this statement's own snapshot: read here, not in a volatile function.
-    `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon)
+    prepared(`WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon)
      SELECT t.*, h.horizon FROM ${table} t, h
       WHERE (${scope}) AND (t.txid, t.rev) > ($1::bigint, $2::bigint) AND ${guard}
       ORDER BY t.txid, t.rev
-      LIMIT $3`,
+      LIMIT $3`),
     params,
   );
   const last = rows[rows.length - 1];
@@ -50,7 +51,7 @@ export async function readFeed<Row extends FeedRow>(
   if (rows.length < limit) {
     const after = next ?? cp;
     const waiting = await db.query<{ held: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM ${table} t WHERE (${scope}) AND (t.txid, t.rev) > ($1::bigint, $2::bigint) LIMIT $3) AS held`,
+      prepared(`SELECT EXISTS (SELECT 1 FROM ${table} t WHERE (${scope}) AND (t.txid, t.rev) > ($1::bigint, $2::bigint) LIMIT $3) AS held`),
       [after.txid, after.rev, limit, ...scopeParams],
     );
     held = waiting[0]?.held ?? false;

@@ -18,6 +18,7 @@ import { lockIds } from './locks';
 import { hasFault } from '../faults';
 import { enqueueDeliveries } from '../delivery/outbox';
 import { hashCodeOrNull } from '../auth/codeHash';
+import { prepared } from '../db/prepared';
 
 export interface InvitationRow extends FeedRow {
   id: string;
@@ -122,7 +123,7 @@ export interface NewInvitation extends Omit<InvitationContent, 'recipientPhone'>
 export async function insertInvitations(tx: Queryable, rows: NewInvitation[]): Promise<InvitationRow[]> {
   if (rows.length === 0) return [];
   return tx.query<InvitationRow>(
-    `INSERT INTO invitations (id, inviter_id, org_id, recipient_email, recipient_name, relationship, channel,
+    prepared(`INSERT INTO invitations (id, inviter_id, org_id, recipient_email, recipient_name, relationship, channel,
         status, message, captured_at, device_id, write_id, deleted, created_at, updated_at, counted_at, time_source,
         variant, accepted_at, recipient_phone, invite_code, short_code, rev, txid)
      SELECT r.id, r.inviter_id, r.org_id, r.recipient_email, r.recipient_name, r.relationship, r.channel,
@@ -135,7 +136,7 @@ export async function insertInvitations(tx: Queryable, rows: NewInvitation[]): P
         captured_at timestamptz, device_id text, write_id uuid, deleted boolean, created_at timestamptz,
         counted_at timestamptz, time_source text, variant text, accepted_at timestamptz, recipient_phone text,
         invite_code text, short_code text)
-     RETURNING ${COLUMNS}`,
+     RETURNING ${COLUMNS}`),
     [
       JSON.stringify(
         rows.map((r) => ({
@@ -174,10 +175,10 @@ async function updateInvitation(
   deleted: boolean,
 ): Promise<InvitationRow> {
   const rows = await tx.query<InvitationRow>(
-    `UPDATE invitations SET recipient_email = $2, recipient_name = $3, relationship = $4, channel = $5,
+    prepared(`UPDATE invitations SET recipient_email = $2, recipient_name = $3, relationship = $4, channel = $5,
         status = $6, message = $7, captured_at = $8, device_id = $9, write_id = $10, deleted = $11,
         recipient_phone = $12, updated_at = now(), rev = nextval('plusone_rev'), txid = plusone_txid()
-      WHERE id = $1 RETURNING ${COLUMNS}`,
+      WHERE id = $1 RETURNING ${COLUMNS}`),
     [id, next.recipientEmail, next.recipientName, next.relationship, next.channel, next.status, next.message,
       next.capturedAt, next.deviceId, writeId, deleted, next.recipientPhone],
   );
@@ -194,7 +195,7 @@ export interface PushOutcome {
 
 export async function readInvitations(tx: Queryable, ids: string[]): Promise<InvitationDoc[]> {
   if (ids.length === 0) return [];
-  const rows = await tx.query<InvitationRow>(`SELECT ${COLUMNS}, 0 AS horizon FROM invitations WHERE id = ANY($1::uuid[])`, [ids]);
+  const rows = await tx.query<InvitationRow>(prepared(`SELECT ${COLUMNS}, 0 AS horizon FROM invitations WHERE id = ANY($1::uuid[])`), [ids]);
   return rows.map(toInvitationDoc);
 }
 
@@ -213,7 +214,7 @@ export async function pushInvitations(
   await lockIds(tx, PUSH_LOCK, ids);
   const current = new Map(
     (
-      await tx.query<InvitationRow>(`SELECT ${COLUMNS}, 0 AS horizon FROM invitations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids])
+      await tx.query<InvitationRow>(prepared(`SELECT ${COLUMNS}, 0 AS horizon FROM invitations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`), [ids])
     ).map((r) => [r.id, r]),
   );
   const results: PushResult[] = [];

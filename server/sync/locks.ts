@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db';
+import { prepared } from '../db/prepared';
 
 /**
  * Transaction-scoped advisory locks on ids, taken in one order. FOR UPDATE cannot lock a row
@@ -7,8 +8,8 @@ import type { Queryable } from '../db/db';
  */
 export async function lockIds(tx: Queryable, namespace: number, ids: string[]): Promise<void> {
   await tx.query(
-    `SELECT pg_advisory_xact_lock($2, k)
-       FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest($1::text[]) AS id ORDER BY k) AS keys`,
+    prepared(`SELECT pg_advisory_xact_lock($2, k)
+       FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest($1::text[]) AS id ORDER BY k) AS keys`),
     [ids, namespace],
   );
 }

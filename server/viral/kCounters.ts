@@ -8,6 +8,7 @@
  */
 import type { Queryable } from '../db/db';
 import { funnel, type DayWindow, type StatusCounts } from '../../shared/viral';
+import { prepared } from '../db/prepared';
 
 /** 'experiment' has values '<channel>:<variant>' (migration 009); 'variant' mixes the channels. */
 export const dimensions = ['all', 'actor', 'channel', 'variant', 'experiment'] as const;
@@ -34,9 +35,9 @@ const REACH = (where: string, a: string, b: string) =>
 /** Counts over a window for one dimension value ('all' has the value ''). */
 export async function readWindow(db: Queryable, dim: Dimension, val: string, w: DayWindow): Promise<WindowCounts> {
   const [row] = await db.query<WindowCounts>(
-    `SELECT $2::text AS val, ${STATUS_SUMS},
+    prepared(`SELECT $2::text AS val, ${STATUS_SUMS},
             (SELECT coalesce(sum(n), 0)::int FROM (${REACH('dim = $1 AND val = $2', '$3', '$4')}) r) AS inviters
-       FROM (${DAILY('dim = $1 AND val = $2 AND day BETWEEN $3::date AND $4::date')}) d`,
+       FROM (${DAILY('dim = $1 AND val = $2 AND day BETWEEN $3::date AND $4::date')}) d`),
     [dim, val, w.start, w.end],
   );
   return row!;
@@ -45,11 +46,11 @@ export async function readWindow(db: Queryable, dim: Dimension, val: string, w: 
 /** Counts over a window for every value of a dimension that has invitations in it. */
 export async function readBreakdown(db: Queryable, dim: Dimension, w: DayWindow): Promise<WindowCounts[]> {
   return db.query<WindowCounts>(
-    `WITH d AS (SELECT val, ${STATUS_SUMS} FROM (${DAILY('dim = $1 AND day BETWEEN $2::date AND $3::date')}) x GROUP BY val),
+    prepared(`WITH d AS (SELECT val, ${STATUS_SUMS} FROM (${DAILY('dim = $1 AND day BETWEEN $2::date AND $3::date')}) x GROUP BY val),
           r AS (SELECT val, sum(n)::int AS inviters FROM (${REACH('dim = $1', '$2', '$3')}) x GROUP BY val)
      SELECT d.*, coalesce(r.inviters, 0) AS inviters FROM d LEFT JOIN r USING (val)
       WHERE d.queued + d.sent + d.delivered + d.opened + d.accepted + d.declined + d.cancelled > 0
-      ORDER BY d.val`,
+      ORDER BY d.val`),
     [dim, w.start, w.end],
   );
 }
