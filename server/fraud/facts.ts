@@ -188,20 +188,56 @@ export function networkOf(ip: string | undefined | null): string | null {
 }
 
 /** Facts about `acceptor` accepting invitation `inv`, read after their fingerprints were recorded. */
-/** $1 the inviter, $2 the acceptor, $3 the acceptance's device and network, $4 now. */
+/**
+ * For each acceptance (inviter $1[i], acceptor $2[i], the acceptance's device $3[i] and network
+ * $4[i]; $5 now): the inviter's email, the fingerprints they share with the acceptor, how many
+ * accounts accepted from that device or network lately, the inviter's referral chain, and their
+ * follow-up. One statement for a whole push.
+ */
 const ACCEPTANCE_READS = prepared(`
-  SELECT (SELECT email FROM users WHERE id = $1) AS inviter_email,
-    ${sharedSql('$1', '$2')} AS shared,
+  SELECT (SELECT email FROM users WHERE id = a.inviter) AS inviter_email,
+    ${sharedSql('a.inviter', 'a.acceptor')} AS shared,
     (SELECT coalesce(max(n), 0)::int FROM (
        SELECT count(DISTINCT user_id) AS n FROM fraud_fingerprints
-        WHERE via = 'accept' AND kind IN ('device', 'network') AND value = ANY($3::text[])
-          AND last_seen > $4::timestamptz - interval '${DEVICE_WINDOW_DAYS} days'
+        WHERE via = 'accept' AND kind IN ('device', 'network') AND value = ANY(array_remove(ARRAY[a.device, a.network], NULL))
+          AND last_seen > $5::timestamptz - interval '${DEVICE_WINDOW_DAYS} days'
         GROUP BY kind, value) x) AS farm,
-    ${chainAboveSql('$1')} AS above,
+    ${chainAboveSql('a.inviter')} AS above,
     f.accepted, f.inactive
-  FROM (${followUpSql('$1', '$4')}) f`);
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS a (inviter, acceptor, device, network, ord)
+  CROSS JOIN LATERAL (${followUpSql('a.inviter', '$5')}) f
+  ORDER BY a.ord`);
 
-/** Facts about `acceptor` accepting invitation `inv`, read after their fingerprints were recorded (one statement). */
+export interface AcceptanceItem {
+  inv: { inviterId: string; createdAt: Date };
+  acceptor: { id: string; email: string };
+  signals: AcceptanceSignals;
+}
+
+/** Facts about each acceptance, read after the acceptors' fingerprints were recorded (one statement). */
+export async function acceptanceFactsOf(q: Queryable, items: readonly AcceptanceItem[], now: Date): Promise<AcceptanceFacts[]> {
+  if (items.length === 0) return [];
+  const rows = await q.query<{ inviter_email: string | null; shared: PushReads['shared']; farm: number; above: string[] | null; accepted: number; inactive: number }>(
+    ACCEPTANCE_READS,
+    [items.map((i) => i.inv.inviterId), items.map((i) => i.acceptor.id), items.map((i) => i.signals.deviceId ?? null), items.map((i) => i.signals.network ?? null), now],
+  );
+  return items.map(({ inv, acceptor }, i) => {
+    const r = rows[i]!;
+    const sharing = sharingOf(r.shared).get(acceptor.id);
+    return {
+      acceptorEmail: acceptor.email,
+      disposableDomain: isDisposable(domainOf(acceptor.email)),
+      selfReferral:
+        r.inviter_email && mailboxOf(r.inviter_email) === mailboxOf(acceptor.email) ? 'same_mailbox' : sharing === 'payment' ? 'shared_payment' : sharing === 'device' ? 'shared_device' : null,
+      closesLoop: (r.above ?? []).includes(acceptor.id),
+      acceptorsOnDevice: r.farm,
+      secondsToAccept: (now.getTime() - inv.createdAt.getTime()) / 1000,
+      followUp: { accepted: r.accepted, inactive: r.inactive },
+    };
+  });
+}
+
+/** Facts about `acceptor` accepting invitation `inv` (acceptanceFactsOf for one). */
 export async function acceptanceFacts(
   q: Queryable,
   inv: { inviterId: string; createdAt: Date },
@@ -209,22 +245,7 @@ export async function acceptanceFacts(
   signals: AcceptanceSignals,
   now: Date,
 ): Promise<AcceptanceFacts> {
-  const values = [signals.deviceId, signals.network].filter((v): v is string => !!v);
-  const [r] = await q.query<{ inviter_email: string | null; shared: PushReads['shared']; farm: number; above: string[] | null; accepted: number; inactive: number }>(
-    ACCEPTANCE_READS,
-    [inv.inviterId, acceptor.id, values, now],
-  );
-  const sharing = sharingOf(r!.shared).get(acceptor.id);
-  return {
-    acceptorEmail: acceptor.email,
-    disposableDomain: isDisposable(domainOf(acceptor.email)),
-    selfReferral:
-      r!.inviter_email && mailboxOf(r!.inviter_email) === mailboxOf(acceptor.email) ? 'same_mailbox' : sharing === 'payment' ? 'shared_payment' : sharing === 'device' ? 'shared_device' : null,
-    closesLoop: (r!.above ?? []).includes(acceptor.id),
-    acceptorsOnDevice: r!.farm,
-    secondsToAccept: (now.getTime() - inv.createdAt.getTime()) / 1000,
-    followUp: { accepted: r!.accepted, inactive: r!.inactive },
-  };
+  return (await acceptanceFactsOf(q, [{ inv, acceptor, signals }], now))[0]!;
 }
 
 /** Records that `userId` was seen with these fingerprints, inviting or accepting. */

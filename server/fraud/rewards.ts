@@ -12,14 +12,21 @@ import { activeSince } from './facts';
 
 export type RewardState = 'pending' | 'held' | 'granted' | 'clawed_back';
 
-/** Opens the reward for an acceptance, held unless it was allowed; an allowed one may qualify at once (a held one never does). */
-export async function openReward(tx: Queryable, r: { invitationId: string; inviterId: string; referredId: string; acceptedAt: Date; outcome: Outcome }): Promise<void> {
+/** Opens the rewards of acceptances, held unless allowed; an allowed one may qualify at once (a held one never does). */
+export async function openRewards(tx: Queryable, rewards: readonly { invitationId: string; inviterId: string; referredId: string; acceptedAt: Date; outcome: Outcome }[]): Promise<void> {
+  if (rewards.length === 0) return;
   await tx.query(
     `INSERT INTO referral_rewards (invitation_id, inviter_id, referred_id, amount_cents, state, accepted_at)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (invitation_id) DO NOTHING`,
-    [r.invitationId, r.inviterId, r.referredId, REFERRAL_REWARD_CENTS, r.outcome === 'allow' ? 'pending' : 'held', r.acceptedAt],
+     SELECT r.invitation_id, r.inviter_id, r.referred_id, $2, r.state, r.accepted_at
+       FROM json_to_recordset($1::json) AS r(invitation_id uuid, inviter_id text, referred_id text, state text, accepted_at timestamptz)
+     ON CONFLICT (invitation_id) DO NOTHING`,
+    [
+      JSON.stringify(rewards.map((r) => ({ invitation_id: r.invitationId, inviter_id: r.inviterId, referred_id: r.referredId, state: r.outcome === 'allow' ? 'pending' : 'held', accepted_at: r.acceptedAt.toISOString() }))),
+      REFERRAL_REWARD_CENTS,
+    ],
   );
-  if (r.outcome === 'allow') await qualifyRewards(tx, r.acceptedAt, [r.invitationId]);
+  const allowed = rewards.filter((r) => r.outcome === 'allow');
+  if (allowed.length > 0) await qualifyRewards(tx, allowed[0]!.acceptedAt, allowed.map((r) => r.invitationId));
 }
 
 export async function rewardOf(q: Queryable, invitationId: string): Promise<{ state: RewardState; qualified_by: string | null } | null> {

@@ -16,7 +16,7 @@ import type { Queryable } from '../db/db';
 import { hasFault } from '../faults';
 import { readFeed, type FeedRow } from './feed';
 import { lockIds } from './locks';
-import { judgeAcceptance } from '../fraud/acceptance';
+import { applyMoves, type StatusMove } from './moves';
 import { prepared } from '../db/prepared';
 
 interface EventRow extends FeedRow {
@@ -145,7 +145,8 @@ export async function pushEvents(tx: Queryable, user: Omit<SessionUser, 'created
     ).map((r) => [r.id, r]),
   );
   const results: PushResult[] = [];
-  const recorded: ViralEventDoc[] = [];
+  const toRecord: NewEvent[] = [];
+  const statusMoves: StatusMove[] = [];
   const moved: string[] = [];
   const refuse = (id: string, code: ErrorCode, message: string) => results.push({ id, outcome: 'refused', error: { code, message } });
 
@@ -176,33 +177,28 @@ export async function pushEvents(tx: Queryable, user: Omit<SessionUser, 'created
       continue;
     }
     if (moves) {
-      await tx.query(
-        `UPDATE invitations SET status = $2, write_id = $3, updated_at = now(), rev = nextval('plusone_rev'), txid = plusone_txid()
-          WHERE id = $1`,
-        [target.id, next, event.id],
-      );
       target.status = next;
-      moved.push(target.id);
-      // Fraud: judged in this transaction (server/fraud/acceptance.ts); the acceptance stands either way.
-      if (next === 'accepted') await judgeAcceptance(tx, { invitationId: target.id, acceptor: user, signals: { deviceId: event.deviceId }, now });
+      if (!moved.includes(target.id)) moved.push(target.id);
+      // Written after the loop, together (moves.ts); acceptances are judged for fraud there and stand either way.
+      statusMoves.push({ invitationId: target.id, status: next, writeId: event.id, deviceId: event.deviceId });
     }
     const counted = countedTime(new Date(event.capturedAt), now, user.createdAt);
-    recorded.push(
-      await recordEvent(tx, {
-        id: hasFault('no-idempotency') ? uuidv7() : event.id,
-        type: event.type,
-        actorId: user.id,
-        invitationId: target.id,
-        inviterId: target.inviter_id,
-        orgId: target.org_id,
-        capturedAt: new Date(event.capturedAt),
-        countedAt: counted.at,
-        timeSource: counted.source,
-        deviceId: event.deviceId,
-      }),
-    );
+    toRecord.push({
+      id: hasFault('no-idempotency') ? uuidv7() : event.id,
+      type: event.type,
+      actorId: user.id,
+      invitationId: target.id,
+      inviterId: target.inviter_id,
+      orgId: target.org_id,
+      capturedAt: new Date(event.capturedAt),
+      countedAt: counted.at,
+      timeSource: counted.source,
+      deviceId: event.deviceId,
+    });
     known.add(event.id); // the same event again later in this push is a duplicate, not a second row
     results.push({ id: event.id, outcome: 'applied' });
   }
+  await applyMoves(tx, user, statusMoves, now);
+  const recorded = await recordEvents(tx, toRecord);
   return { results, events: recorded, movedInvitations: moved };
 }
