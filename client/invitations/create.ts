@@ -7,7 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { newInviteCode, newShortCode } from '../../shared/codes';
 import { readSnapshot, snapshotIds } from '../../shared/analytics/snapshots';
-import { assignVariant } from '../../shared/experiments/assign';
+import { stickyVariant, type PriorAssignment } from '../../shared/experiments/assign';
 import { CONTROL, experimentFor } from '../../shared/experiments/config';
 import { Channel, InvitationInput, Relationship, canTransition, contactProblem } from '../../shared/invitation';
 import type { SessionUser } from '../../shared/roles';
@@ -27,17 +27,24 @@ export type InviteFields = z.input<typeof InviteFields>;
 
 /**
  * The template variant for a new invitation, from a cached `experiments` snapshot: the shared
- * assignment over the last config this device synced (the server assigns the same), so it works
- * offline. No config cached (or one this build cannot read): control.
+ * assignment over the last config this device synced and the inviter's latest invitation on the
+ * channel (the server assigns the same), so it works offline. No config cached (or one this
+ * build cannot read): control.
  */
-export function variantFromSnapshot(doc: { kind: string; data: unknown } | null, channel: Channel, inviterId: string): string {
+export function variantFromSnapshot(doc: { kind: string; data: unknown } | null, channel: Channel, inviterId: string, prior: PriorAssignment | null = null): string {
   const experiment = experimentFor(readSnapshot('experiments', doc), channel);
-  return experiment ? assignVariant(experiment, inviterId) : CONTROL;
+  return experiment ? stickyVariant(experiment, inviterId, prior) : CONTROL;
+}
+
+/** The inviter's latest invitation on this channel on this device (by capture time): the variant they had. */
+export async function latestLocalAssignment(db: PlusOneDb, channel: Channel, inviterId: string): Promise<PriorAssignment | null> {
+  const latest = await db.invitations.findOne({ selector: { inviterId, channel }, sort: [{ capturedAt: 'desc' }] }).exec();
+  return latest ? { variant: latest.variant, at: latest.countedAt || latest.capturedAt } : null;
 }
 
 export async function assignInvitationVariant(db: PlusOneDb, channel: Channel, inviterId: string): Promise<string> {
-  const doc = await db.metrics.findOne(snapshotIds.experiments).exec();
-  return variantFromSnapshot(doc ? doc.toJSON() : null, channel, inviterId);
+  const [doc, prior] = await Promise.all([db.metrics.findOne(snapshotIds.experiments).exec(), latestLocalAssignment(db, channel, inviterId)]);
+  return variantFromSnapshot(doc ? doc.toJSON() : null, channel, inviterId, prior);
 }
 
 export type CreateResult = { ok: true; invitation: LocalInvitation } | { ok: false; error: string };

@@ -5,6 +5,7 @@ import { signOut } from '../auth/session';
 import { InviteForm } from '../invitations/InviteForm';
 import { IntegrationsNavLink } from '../screens/integrations/IntegrationsNavLink';
 import { stopUserSync, useSyncStatus, type UserSync } from '../sync/userSync';
+import { ExperimentsNavLink } from './ExperimentsNavLink';
 import { SyncIndicator } from './SyncIndicator';
 
 export function Header({ sync }: { sync: UserSync }) {
@@ -31,7 +32,7 @@ export function Header({ sync }: { sync: UserSync }) {
           </NavLink>
           <NavLink to="/dashboard/attribution">Referrals</NavLink>
           {isAdmin(user.role) && <NavLink to="/admin/marketing">Marketing</NavLink>}
-          {isAdmin(user.role) && <NavLink to="/admin/experiments">Experiments</NavLink>}
+          {isAdmin(user.role) && <ExperimentsNavLink />}
           {isAdmin(user.role) && <NavLink to="/admin/delivery">Delivery</NavLink>}
           {isAdmin(user.role) && <NavLink to="/admin/fraud">Fraud</NavLink>}
           {isAdmin(user.role) && <IntegrationsNavLink />}

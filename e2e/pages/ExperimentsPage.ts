@@ -1,6 +1,10 @@
 import type { Page } from '@playwright/test';
 
-/** `/admin/experiments`: channel tabs, the results table and chart, the template editor with its preview. */
+/**
+ * `/admin/experiments`: channel tabs, the results table and chart (the winner with its promote
+ * button, the split warning), the settings, the template editor with its preview; and the
+ * header's Experiments link with its winner badge.
+ */
 export class ExperimentsPage {
   constructor(private readonly page: Page) {}
 
@@ -10,6 +14,39 @@ export class ExperimentsPage {
 
   async channel(name: 'email' | 'sms' | 'whatsapp'): Promise<void> {
     await this.page.getByTestId(`channel-${name}`).click();
+  }
+
+  /** The header's link to this screen (it carries the winner badge). */
+  get navLink() {
+    return this.page.getByRole('navigation', { name: 'Main' }).getByTestId('nav-experiments');
+  }
+
+  get winnerBadge() {
+    return this.navLink.getByTestId('experiments-winner-badge');
+  }
+
+  get winner() {
+    return this.page.getByTestId('experiment-winner');
+  }
+
+  async promote(): Promise<void> {
+    await this.page.getByTestId('promote-variant').click();
+  }
+
+  get concluded() {
+    return this.page.getByTestId('experiment-concluded');
+  }
+
+  get srmWarning() {
+    return this.page.getByTestId('srm-warning');
+  }
+
+  get mode() {
+    return this.page.getByTestId('experiment-mode');
+  }
+
+  get notice() {
+    return this.page.getByTestId('experiment-notice');
   }
 
   get results() {

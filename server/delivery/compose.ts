@@ -4,6 +4,7 @@
  * the tracked one (`/i/<code>`: counts the open, then shows `/invite/<code>`).
  */
 import type { Channel } from '../../shared/invitation';
+import { inviteLink } from '../../shared/links';
 import { renderTemplate, type Template } from '../../shared/templates';
 import type { Queryable } from '../db/db';
 import { loadTemplate } from '../experiments/templates';
@@ -14,7 +15,6 @@ export interface Links {
   publicUrl: () => string;
 }
 
-export const inviteLink = (base: string, inviteCode: string) => `${base}/i/${encodeURIComponent(inviteCode)}`;
 export const unsubscribeLink = (base: string, token: string) => `${base}/unsubscribe/${encodeURIComponent(token)}`;
 export const twilioCallbackLink = (base: string, deliveryId: string) => `${base}/hooks/twilio/status/${deliveryId}`;
 

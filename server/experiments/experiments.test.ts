@@ -2,11 +2,14 @@
  * /api/experiments over real HTTP on the real database: who may use it, template validation in
  * plain words, results that match the counters and the bookings, a winner recorded once, a
  * promotion that is an event and reaches every device as config, Thompson reweighting that
- * syncs, and the template delivery loads.
+ * syncs while returning inviters keep their variant, the split check that catches a skewed
+ * split, and the template delivery loads.
  */
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignVariant } from '../../shared/experiments/assign';
 import { EXPERIMENT_RESULTS_ID, ExperimentsData } from '../../shared/experiments/config';
+import { chiSquarePValue } from '../../shared/experiments/stats';
 import { channels } from '../../shared/invitation';
 import { defaultTemplates, validateTemplate } from '../../shared/templates';
 import { checkDrift, rebuildCounters } from '../viral/kRebuild';
@@ -17,7 +20,7 @@ import { countRows, pullAll, TEST_PASSWORD } from '../test/fixtures';
 import { newInvitation, startTestServer, type ApiClient, type TestServer } from '../test/server';
 import { person } from '../segments/segmentsFixtures';
 import { reweightExperiments } from './bandit';
-import { ensureDefaultExperiments, starterVariants } from './store';
+import { ensureDefaultExperiments, readConfigs, starterVariants } from './store';
 import { loadTemplate } from './templates';
 
 let server: TestServer;
@@ -191,6 +194,48 @@ describe('experiments API', () => {
     expect(weight('control')).toBeGreaterThanOrEqual(0.05);
     const res = await owner.get('/api/experiments/whatsapp');
     expect(res.body.results.srm.skipped).toMatch(/Thompson/);
+  });
+
+  it('after a reweight a returning inviter keeps their arm, and a new one follows the new weights', async () => {
+    const wa = (await readConfigs(db)).find((e) => e.channel === 'whatsapp')!;
+    const even = { ...wa, variants: wa.variants.map((v) => ({ ...v, weight: 1 })) };
+    // A control inviter from the test above whom the new weights alone would move to variant_a.
+    const returning = Array.from({ length: 10 }, (_, i) => `wa-c-${i}`).find((id) => assignVariant(wa, id) === 'variant_a');
+    expect(returning, 'the new weights move some control inviter').toBeDefined();
+    const [held] = await db.query<{ variants: string[] }>(`SELECT array_agg(DISTINCT variant) AS variants FROM invitations WHERE inviter_id = $1 AND channel = 'whatsapp'`, [returning]);
+    expect(held!.variants).toEqual(['control']);
+    const as = async (id: string) => (await (await server.as(`${id}@segments.test`, TEST_PASSWORD)).get('/api/experiments/assignment')).body.assignments;
+    expect((await as(returning!)).whatsapp).toBe('control');
+    // Someone new, whom the even split would have put in control: the new weights decide.
+    let newcomer = '';
+    for (let i = 0; !newcomer; i++) if (assignVariant(even, `wa-new-${i}`) === 'control' && assignVariant(wa, `wa-new-${i}`) === 'variant_a') newcomer = `wa-new-${i}`;
+    await person(db, newcomer);
+    expect((await as(newcomer)).whatsapp).toBe('variant_a');
+    // A new round starts afresh: invitations from before it hold no one.
+    const [{ started_at }] = (await db.query<{ started_at: Date }>(`SELECT started_at FROM experiments WHERE channel = 'whatsapp'`)) as [{ started_at: Date }];
+    await db.query(`UPDATE experiments SET started_at = now() + interval '1 minute' WHERE channel = 'whatsapp'`);
+    expect((await as(returning!)).whatsapp).toBe('variant_a');
+    await db.query(`UPDATE experiments SET started_at = $1 WHERE channel = 'whatsapp'`, [started_at]);
+  });
+
+  it('warns of a sample ratio mismatch when the inviters split far from the weights', async () => {
+    // 30 new inviters, every one in control, under an even split.
+    await invitations('email', 'control', await people('srm-c', 30), 1, 0);
+    const res = await owner.get('/api/experiments/email');
+    expect(res.body.experiment.mode).toBe('fixed');
+    // The oracle: Pearson's chi-square from the raw rows (distinct inviters per variant), by hand.
+    const rows = await db.query<{ variant: string; n: number }>(
+      `SELECT variant, count(DISTINCT inviter_id)::int AS n FROM invitations WHERE channel = 'email' AND NOT deleted GROUP BY variant`,
+    );
+    const observed = ['control', 'variant_a'].map((v) => rows.find((r) => r.variant === v)?.n ?? 0);
+    expect(observed[0]).toBeGreaterThanOrEqual(30);
+    const expected = (observed[0]! + observed[1]!) / 2;
+    const chi = observed.reduce((s, o) => s + (o - expected) ** 2 / expected, 0);
+    expect(res.body.results.variants.map((v: any) => v.inviters)).toEqual(observed);
+    expect(res.body.results.srm).toMatchObject({ mismatch: true, skipped: null });
+    expect(res.body.results.srm.chiSquare).toBeCloseTo(chi, 6);
+    expect(res.body.results.srm.pValue).toBeLessThan(0.001);
+    expect(res.body.results.srm.pValue).toBeCloseTo(chiSquarePValue(chi, 1), 10);
   });
 
   it('the experiment counters match the raw rows, and a rebuild restores them', async () => {

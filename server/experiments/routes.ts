@@ -12,7 +12,8 @@
  *        (an `experiment.promoted` event)
  *
  * And for any signed-in user: GET /api/experiments/assignment → the variant the server assigns
- * them per channel (what their device assigns offline from the `experiments` snapshot).
+ * them per channel (what their device assigns offline from the `experiments` snapshot and its
+ * latest local invitation: a returning inviter keeps their variant).
  *
  * It also publishes two snapshots of kind `experiments`: `experiments` (the config, for every
  * signed-in user) and `experiments:results` (with results, for the owner); computing the
@@ -23,7 +24,7 @@ import { z } from 'zod';
 import { EXPERIMENT_RESULTS_ID, VariantName, type ExperimentResults } from '../../shared/experiments/config';
 import { snapshotIds } from '../../shared/analytics/snapshots';
 import { ErrorCode } from '../../shared/errors';
-import { Channel, channels } from '../../shared/invitation';
+import { Channel } from '../../shared/invitation';
 import { isAdmin, type SessionUser } from '../../shared/roles';
 import { requireUser } from '../auth/routes';
 import type { Db } from '../db/db';
@@ -33,8 +34,8 @@ import type { MetricsPublisher } from '../viral/metricsPublisher';
 import { BANDIT_EVERY_MS, startBandit } from './bandit';
 import { readResults, recordWinner } from './results';
 import {
-  ensureDefaultExperiments, getExperiment, listExperiments, promoteVariant, readConfigs, saveSettings, saveVariant,
-  serverAssign, SettingsInput, toConfig, VariantInput, type ExperimentView,
+  assignmentsFor, ensureDefaultExperiments, getExperiment, listExperiments, promoteVariant, readConfigs, saveSettings, saveVariant,
+  SettingsInput, toConfig, VariantInput, type ExperimentView,
 } from './store';
 
 export interface ExperimentsDeps {
@@ -89,8 +90,7 @@ export function installExperiments(app: Express, deps: ExperimentsDeps): () => v
   router.get('/assignment', async (req, res) => {
     const user = requireUser(req);
     await ready();
-    const configs = await readConfigs(db);
-    res.json({ assignments: Object.fromEntries(channels.map((c) => [c, serverAssign(configs, c, user.id)])) });
+    res.json({ assignments: await assignmentsFor(db, user.id) });
   });
 
   router.get('/:channel', async (req, res) => {

@@ -6,7 +6,7 @@
  * variant_a, even split) are made at start from the shared default templates.
  */
 import { z } from 'zod';
-import { assignVariant } from '../../shared/experiments/assign';
+import { stickyVariant, type PriorAssignment } from '../../shared/experiments/assign';
 import { CONTROL, ExperimentMode, VariantName, type ExperimentConfig } from '../../shared/experiments/config';
 import { ErrorCode } from '../../shared/errors';
 import type { ViralEventDoc } from '../../shared/events';
@@ -120,16 +120,37 @@ export const toConfig = (e: ExperimentView): ExperimentConfig => ({
   defaultVariant: e.defaultVariant,
   variants: e.variants.map((v) => ({ name: v.name, weight: v.weight })),
   updatedAt: e.updatedAt,
+  startedAt: e.startedAt,
 });
 
 export async function readConfigs(db: Queryable): Promise<ExperimentConfig[]> {
   return (await listExperiments(db)).map(toConfig);
 }
 
-/** The server's assignment: the same shared function over the config read from the database. */
-export function serverAssign(configs: readonly ExperimentConfig[], channel: Channel, inviterId: string): string {
+/**
+ * The server's assignment: the same shared function over the config read from the database and
+ * the inviter's latest invitation on the channel there (`latestAssignments`), so a returning
+ * inviter keeps their variant when the weights move.
+ */
+export function serverAssign(configs: readonly ExperimentConfig[], channel: Channel, inviterId: string, prior: PriorAssignment | null = null): string {
   const experiment = configs.find((c) => c.channel === channel);
-  return experiment ? assignVariant(experiment, inviterId) : CONTROL;
+  return experiment ? stickyVariant(experiment, inviterId, prior) : CONTROL;
+}
+
+/** The inviter's latest invitation per channel (by counting time; withdrawn ones excluded): what they were assigned last. */
+export async function latestAssignments(db: Queryable, inviterId: string): Promise<Map<Channel, PriorAssignment>> {
+  const rows = await db.query<{ channel: Channel; variant: string; counted_at: Date }>(
+    `SELECT DISTINCT ON (channel) channel, variant, counted_at FROM invitations
+      WHERE inviter_id = $1 AND NOT deleted ORDER BY channel, counted_at DESC, id DESC`,
+    [inviterId],
+  );
+  return new Map(rows.map((r) => [r.channel, { variant: r.variant, at: r.counted_at.toISOString() }]));
+}
+
+/** What the server assigns this inviter on every channel now. */
+export async function assignmentsFor(db: Queryable, inviterId: string): Promise<Record<Channel, string>> {
+  const [configs, latest] = await Promise.all([readConfigs(db), latestAssignments(db, inviterId)]);
+  return Object.fromEntries(channels.map((c) => [c, serverAssign(configs, c, inviterId, latest.get(c) ?? null)])) as Record<Channel, string>;
 }
 
 export const VariantInput = z.strictObject({

@@ -1,6 +1,7 @@
 /**
  * Exports and published schemas over real HTTP, on data made here so each privacy rule has a
- * case: a day with 2 inviters (and its complement), a segment of 3, a referral chain of 5.
+ * case: a day with 2 inviters (and its complement), a segment of 3, a referral chain of 5, a
+ * delivery failure whose reason quotes the recipient's address.
  * Exports are streamed (chunked, in batches of EXPORT_BATCH rows); every JSON row and every
  * stored snapshot validates against its published JSON Schema.
  */
@@ -10,6 +11,7 @@ import { publishedSchemas } from '../../shared/integrations/catalog';
 import { exportRows } from '../../shared/integrations/exports';
 import { webhookEventTypes } from '../../shared/integrations/webhooks';
 import { invite, person, referredBy, daysAgo } from '../segments/segmentsFixtures';
+import { recordEvent } from '../sync/events';
 import { TEST_PASSWORD } from '../test/fixtures';
 import { startTestServer, type ApiClient, type TestServer } from '../test/server';
 import { EXPORT_BATCH } from './exports';
@@ -79,6 +81,34 @@ describe('exports', () => {
     expect(body.rows.every((r: { type: string }) => r.type === 'segment.joined')).toBe(true);
     const validate = await schemaOf('export.events');
     for (const row of body.rows) expect(validate(row), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('events carry only the data keys their type allows, with addresses and numbers scrubbed from a provider’s reason', async () => {
+    const db = server.testDb.db;
+    const address = 'bella.rossi@guests.example';
+    const reason = `550 5.1.1 <${address}>: Recipient address rejected; also tried +44 7911 123456`;
+    const base = { actorId: null, invitationId: null, inviterId: 'u-d10-0', orgId: null, capturedAt: now, countedAt: now, timeSource: 'server' as const };
+    const failed = await recordEvent(db, { ...base, type: 'invitation.delivery_failed', data: { channel: 'email', deliveryId: 'd-1', attempts: 8, reason, to: address } });
+    const conflict = await recordEvent(db, {
+      ...base, type: 'sync.conflict_resolved', data: { rule: 'status-lattice', client: { recipientEmail: address }, server: { recipientPhone: '+447911123456' } },
+    });
+    // The oracle: the database still holds the details, so their absence below is the export's doing.
+    const [stored] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM viral_events WHERE id = ANY($1::uuid[]) AND data::text LIKE '%' || $2 || '%'`, [[failed.id, conflict.id], address]);
+    expect(stored!.n).toBe(2);
+
+    const json = await download('/api/export/events?format=json');
+    expect(json.text).not.toContain(address);
+    expect(json.text).not.toMatch(/7911 ?123 ?456/);
+    const rows = JSON.parse(json.text).rows as { id: string; data: Record<string, unknown> }[];
+    expect(rows.find((r) => r.id === failed.id)!.data).toEqual({
+      channel: 'email', deliveryId: 'd-1', attempts: 8, reason: '550 5.1.1 <[email]>: Recipient address rejected; also tried [phone]',
+    });
+    expect(rows.find((r) => r.id === conflict.id)!.data).toEqual({ rule: 'status-lattice' });
+    const validate = await schemaOf('export.events');
+    for (const row of rows) expect(validate(row), JSON.stringify(validate.errors)).toBe(true);
+    const csv = await download('/api/export/events?type=invitation.delivery_failed');
+    expect(csv.text).toContain('[email]');
+    expect(csv.text).not.toContain(address);
   });
 
   it('K by day hides a day with fewer than 5 inviters, and its complement, so neither can be worked out', async () => {

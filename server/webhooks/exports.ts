@@ -2,14 +2,17 @@
  * Exports, streamed: each dataset is read in batches of EXPORT_BATCH rows by keyset (never one
  * huge result, never a transaction held open while a slow client downloads), and each batch is
  * written to the response as it comes, waiting when the client reads slower than we write. The
- * privacy rules of shared/integrations/exports.ts are applied before a row is written. CSV
+ * privacy rules of shared/integrations/exports.ts are applied before a row is written (events:
+ * only the data keys their type allows, addresses and numbers scrubbed from free text). CSV
  * cells that would start a spreadsheet formula are escaped; nested values are JSON text.
  */
 import { once } from 'node:events';
 import type { Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { schemaId } from '../../shared/integrations/cloudEvents';
-import { capChain, exportRows, protectDays, protectSegment, type ExportDataset, type ExportQuery, type ExportRow } from '../../shared/integrations/exports';
+import {
+  capChain, exportEventData, exportRows, protectDays, protectSegment, type ExportDataset, type ExportQuery, type ExportRow,
+} from '../../shared/integrations/exports';
 import type { Queryable } from '../db/db';
 import { segmentsSnapshot } from '../segments/service';
 
@@ -51,7 +54,8 @@ async function* events(db: Queryable, q: ExportQuery): Batches<'events'> {
                 WHERE id > $1::uuid AND ${between('created_at')} AND ($5::text IS NULL OR type = $5) ORDER BY id LIMIT $2`;
   for await (const rows of keyset<Row>(db, sql, [q.from ?? null, q.to ?? null, q.type ?? null], (r) => r.id, NIL_UUID)) {
     yield rows.map((r) => ({
-      id: r.id, type: r.type, actorId: r.actor_id, invitationId: r.invitation_id, inviterId: r.inviter_id, orgId: r.org_id, data: r.data,
+      id: r.id, type: r.type, actorId: r.actor_id, invitationId: r.invitation_id, inviterId: r.inviter_id, orgId: r.org_id,
+      data: exportEventData(r.type, r.data), // the keys its type allows, contact details scrubbed from free text
       capturedAt: r.captured_at.toISOString(), countedAt: r.counted_at.toISOString(), createdAt: r.created_at.toISOString(),
     }));
   }

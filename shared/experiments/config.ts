@@ -32,6 +32,11 @@ export const ExperimentConfig = z.object({
   defaultVariant: VariantName,
   variants: z.array(VariantWeight).min(1).max(10),
   updatedAt: z.string(),
+  /**
+   * When this round began (ISO): an inviter's invitations from then on keep them in their
+   * variant (shared/experiments/assign.ts `stickyVariant`). Absent in configs cached before it.
+   */
+  startedAt: z.string().optional(),
 });
 export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
 
@@ -104,4 +109,24 @@ export const EXPERIMENT_RESULTS_ID = 'experiments:results';
 /** The experiment for a channel in the cached snapshot, if any. */
 export function experimentFor(data: ExperimentsData | null | undefined, channel: Channel): ExperimentConfig | null {
   return data?.experiments.find((e) => e.channel === channel) ?? null;
+}
+
+/** A running experiment whose variant passed the owner's threshold, waiting to be promoted. */
+export interface PendingWinner {
+  channel: Channel;
+  variant: string;
+}
+
+/**
+ * The winners the owner should hear about (the header's badge): each running experiment whose
+ * results name a winner (or, before it is recorded, a leader above the threshold) that is still
+ * one of its variants. A concluded experiment has nothing to promote.
+ */
+export function pendingWinners(data: ExperimentsData | null | undefined): PendingWinner[] {
+  if (!data) return [];
+  return data.experiments.flatMap((e) => {
+    const r = data.results?.find((x) => x.channel === e.channel);
+    const variant = r ? (r.winner ?? r.leader) : null;
+    return e.status === 'running' && variant && e.variants.some((v) => v.name === variant) ? [{ channel: e.channel, variant }] : [];
+  });
 }

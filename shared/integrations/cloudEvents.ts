@@ -9,6 +9,7 @@
  * fields; consumers ignore fields they do not know (new optional fields keep the version).
  */
 import { z } from 'zod';
+import { channels } from '../invitation';
 import { CoefficientSnapshot } from '../metrics';
 import { webhookTopicOf, type WebhookEventType } from './webhooks';
 
@@ -23,6 +24,7 @@ export const dataSchemaOf = (type: WebhookEventType) => `${schemaId(type)}#/prop
 
 const when = z.iso.datetime({ offset: true });
 const ref = z.string().nullable();
+const share = z.number().min(0).max(1);
 const tier = z.enum(['platinum', 'gold', 'silver', 'bronze']).nullable();
 
 /** Who and what an event is about; each id is null when the event has none. */
@@ -36,7 +38,18 @@ const Refs = {
 
 export const webhookData = {
   'invitation.sent': z.looseObject({ ...Refs, channel: z.string().optional(), variant: z.string().optional() }),
-  'invitation.accepted': z.looseObject({ ...Refs }),
+  'invitation.accepted': z.looseObject({
+    ...Refs,
+    invitationId: ref.describe('The invitation that was accepted'),
+    actorId: ref.describe('The couple who accepted it'),
+    inviterId: ref.describe('Who sent the invitation (the referrer of the couple, if they were new)'),
+    via: z
+      .enum(['invite_link', 'short_code'])
+      .optional()
+      .describe(
+        'How the couple came to accept: the invite link of the message, or the short code typed in later. Absent when the acceptance came from the couple’s own device',
+      ),
+  }).describe('A couple accepted an invitation'),
   'referral.attributed': z.looseObject({
     ...Refs,
     referrerId: z.string().describe('The new referrer (the inviter)'),
@@ -67,7 +80,19 @@ export const webhookData = {
     start: z.string().describe('First day of the window (UTC)'),
     end: z.string().describe('Last day of the window (UTC)'),
   }).loose(),
-  'experiment.winner': z.looseObject({ ...Refs }),
+  'experiment.winner': z.looseObject({
+    ...Refs,
+    channel: z.enum(channels).describe('The channel whose template experiment has a winner (email, sms or whatsapp)'),
+    variant: z.string().describe('The winning template variant (e.g. variant_a); control is the baseline it beat'),
+    threshold: share.describe('The owner’s threshold: the chance to beat control at which a variant wins (default 0.95)'),
+    chanceToBeatControl: share
+      .nullable()
+      .describe('Bayesian probability that the variant’s true acceptance rate is above control’s; null when hidden for privacy (fewer than 5 inviters)'),
+    rate: share.nullable().describe('The variant’s acceptance rate: posterior mean of Beta(1 + accepted, 1 + not accepted); null when hidden'),
+    controlRate: share.nullable().describe('Control’s acceptance rate, the same way; null when hidden'),
+    sends: z.number().int().nonnegative().nullable().describe('Invitations sent with the variant in the experiment’s window; null when hidden'),
+    acceptances: z.number().int().nonnegative().nullable().describe('Of those, the ones accepted; null when hidden'),
+  }).describe('A template variant passed the owner’s chance-to-beat-control threshold (recorded once per round)'),
 } as const satisfies Record<WebhookEventType, z.ZodType>;
 
 export type WebhookData<T extends WebhookEventType> = z.infer<(typeof webhookData)[T]>;

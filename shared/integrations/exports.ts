@@ -5,12 +5,16 @@
  * - an aggregate over fewer than 5 people is null with `suppressed: true` (k-by-day also hides a
  *   complement, so no hidden day can be worked out from the others: protectBreakdown);
  * - a referral chain shows at most 3 referrers up; `deeper` says more exist, without naming them;
- * - invitation rows carry no recipient's email, phone or name (they have not joined PlusOne).
+ * - invitation rows carry no recipient's email, phone or name (they have not joined PlusOne);
+ * - an event row carries only the data keys its type allows (`exportedEventData`: ids, channels,
+ *   counts, never a recipient or a whole invitation), and free text from outside (a provider's
+ *   `reason`, which may quote the recipient's address) has every email address and phone
+ *   number replaced (`scrubContacts`). An event type not listed exports no data.
  */
 import { z } from 'zod';
 import { MAX_CHAIN_DEPTH_SHOWN } from '../analytics/attribution';
 import { isSuppressed, protectBreakdown } from '../analytics/privacy';
-import { ViralEventDoc } from '../events';
+import { ViralEventDoc, type EventType } from '../events';
 
 export const exportDatasets = ['invitations', 'events', 'k-by-day', 'segments', 'referrals'] as const;
 export const ExportDataset = z.enum(exportDatasets);
@@ -44,7 +48,7 @@ export const exportRows = {
     acceptedAt: at.nullable(),
     createdAt: at,
   }),
-  /** A viral event as clients pull it, without sync fields; `data` is a JSON text in CSV. */
+  /** A viral event as clients pull it, without sync fields; `data` (its allowed keys only) is a JSON text in CSV. */
   events: ViralEventDoc.pick({ id: true, type: true, actorId: true, invitationId: true, inviterId: true, orgId: true, data: true }).extend({
     capturedAt: at,
     countedAt: at,
@@ -136,4 +140,60 @@ export function capChain(userId: string, referredAt: string | null, chain: reado
     referrer3: chain[2] ?? null,
     deeper: chain.length > MAX_CHAIN_DEPTH_SHOWN,
   };
+}
+
+/**
+ * The `data` keys an exported event may carry, per type (the rest stay in the database). Every
+ * event type must be listed, so a new one is a decision here; keys in `FREE_TEXT_KEYS` are
+ * scrubbed of contact details.
+ */
+export const exportedEventData = {
+  'invitation.accepted': ['via'],
+  'invitation.declined': [],
+  'invitation.opened': ['via'],
+  'invitation.sent': ['channel', 'variant', 'deliveryId', 'providerId', 'attempts'],
+  'invitation.delivered': ['channel', 'deliveryId', 'providerId'],
+  'invitation.delivery_failed': ['channel', 'deliveryId', 'providerId', 'attempts', 'code', 'optedOut', 'reason'],
+  // The two versions of the invitation (recipient's email, name, message) stay out: the rule says what happened.
+  'sync.conflict_resolved': ['rule'],
+  'connector.tier_changed': ['from', 'to', 'score', 'connections', 'successes'],
+  'segment.joined': ['segmentId', 'segmentName'],
+  'segment.left': ['segmentId', 'segmentName'],
+  'referral.attributed': ['referrerId', 'referredId', 'channel', 'variant', 'via'],
+  'experiment.promoted': ['channel', 'variant', 'previousDefault', 'winnerAt'],
+  'experiment.winner': ['channel', 'variant', 'threshold', 'chanceToBeatControl', 'rate', 'controlRate', 'sends', 'acceptances'],
+  // The endpoint's URL may hold a secret token: its id names it.
+  'webhook.endpoint_disabled': ['endpointId', 'failingSince', 'reason'],
+} as const satisfies Record<EventType, readonly string[]>;
+
+/** Free text written by someone else (a mail server, a provider): scrubbed before it leaves. */
+export const FREE_TEXT_KEYS: readonly string[] = ['reason'];
+
+export const EMAIL_MASK = '[email]';
+export const PHONE_MASK = '[phone]';
+/** Anything with an @ between two runs of address characters (`<bob@example.com>`, `bob@localhost`). */
+const EMAIL_RE = /[^\s<>()[\]{}"',;:@]+@[^\s<>()[\]{}"',;:@]+/g;
+/**
+ * A phone number: digits with single spaces, hyphens or brackets between them, 7 or more after a
+ * `+`, otherwise 9 or more (so `550 5.1.1` and a date like 2026-06-01 stay; dots never join).
+ */
+const PHONE_RE = /(?<![\w+])(?:\+\(?\d(?:[ ()-]{0,2}\d){6,}|\(?\d(?:[ ()-]{0,2}\d){8,})(?![\w])/g;
+
+/** The text with every email address and phone number replaced by a placeholder. */
+export function scrubContacts(text: string): string {
+  return text.replace(EMAIL_RE, EMAIL_MASK).replace(PHONE_RE, PHONE_MASK);
+}
+
+/** An event's `data` as it may be exported: the allowed keys of its type, free text scrubbed. */
+export function exportEventData(type: string, data: Record<string, unknown>): Record<string, unknown> {
+  const allowed: readonly string[] = Object.hasOwn(exportedEventData, type) ? exportedEventData[type as EventType] : [];
+  const out: Record<string, unknown> = {};
+  for (const key of allowed) {
+    if (!Object.hasOwn(data, key)) continue;
+    const value = data[key];
+    // Only plain values leave: an object under an allowed key could carry anything.
+    if (value !== null && typeof value === 'object') continue;
+    out[key] = FREE_TEXT_KEYS.includes(key) && typeof value === 'string' ? scrubContacts(value) : value;
+  }
+  return out;
 }

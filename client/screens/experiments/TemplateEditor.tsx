@@ -1,11 +1,13 @@
 /**
  * Edits one variant's template of a channel, with a live preview of the message as it would be
- * sent (subject, body, the invite link) and the problems the shared validator finds as one
- * types. Saving sends it to the server, which checks it again: its refusal is shown in its words.
+ * sent (subject, body, and the invite link as messages carry it, from shared/links.ts) and the
+ * problems the shared validator finds as one types. Saving sends it to the server, which checks
+ * it again: its refusal is shown in its words.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { VARIANT_NAME_RE } from '../../../shared/experiments/config';
 import type { Channel } from '../../../shared/invitation';
+import { inviteLink } from '../../../shared/links';
 import { renderTemplate, sampleVars, smsLength, templateVariables, validateTemplate } from '../../../shared/templates';
 import { failureText } from '../marketing/segmentsApi';
 import { saveVariant, type ExperimentView } from './experimentsApi';
@@ -32,7 +34,8 @@ export function TemplateEditor({ experiment, online, onSaved }: { experiment: Ex
   }, [experiment.channel, selected]);
 
   const template = { subject, body };
-  const vars = { ...sampleVars, link: `${window.location.origin}/invite/${sampleVars.link.split('/').pop()}` };
+  // The link exactly as delivery writes it into messages (the tracked one), with a sample code.
+  const vars = { ...sampleVars, link: inviteLink(window.location.origin, sampleVars.link.split('/').pop()!) };
   const preview = useMemo(() => renderTemplate(template, vars), [subject, body]);
   const problems = useMemo(() => validateTemplate(channel, template), [channel, subject, body]);
   const name = selected === NEW ? newName.trim() : selected;
