@@ -25,4 +25,13 @@ export class DashboardPage {
     await this.page.getByTestId('relationship').selectOption(relationship);
     await this.page.getByTestId('send-invitation').click();
   }
+
+  /** Invites by SMS or WhatsApp: the channel chosen in the form, with the mobile number as typed. */
+  async inviteByPhone(email: string, channel: 'sms' | 'whatsapp', phone: string): Promise<void> {
+    await this.page.getByTestId('invite-past-clients').click();
+    await this.page.getByTestId('recipient-email').fill(email);
+    await this.page.getByTestId('channel').selectOption(channel);
+    await this.page.getByTestId('recipient-phone').fill(phone);
+    await this.page.getByTestId('send-invitation').click();
+  }
 }

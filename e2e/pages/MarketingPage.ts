@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 
-/** `/admin/marketing`: segment cards, the custom-rule builder and the attribution report. */
+/** `/admin/marketing`: segment cards, the custom-rule builder, the marketing feed and the attribution report. */
 export class MarketingPage {
   constructor(private readonly page: Page) {}
 
@@ -22,6 +22,15 @@ export class MarketingPage {
 
   get report() {
     return this.page.getByTestId('attribution-report');
+  }
+
+  /** The marketing feed's entry for a segment: its `segment-change` items and `segment-endpoints`. */
+  feedRow(segmentId: string) {
+    return this.page.locator(`[data-testid="segment-feed-row"][data-segment-id="${segmentId}"]`);
+  }
+
+  get feedRows() {
+    return this.page.getByTestId('segment-feed-row');
   }
 
   get error() {

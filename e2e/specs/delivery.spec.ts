@@ -5,18 +5,22 @@
  * each step (sent, opened, accepted) live. And in person, offline: the QR code and the short
  * code shown on the supplier's device, typed later by a couple at /join.
  * The first test is the issue's whole journey: the owner's experiment results follow the
- * acceptance live, and a webhook receiver gets the signed `invitation.accepted`.
+ * acceptance live, and a webhook receiver gets the signed `invitation.accepted`. Then a message
+ * the mail server refuses (a dead letter, its reason shown to the supplier and the owner, sent
+ * again by the owner), and an invitation by SMS through the local Twilio-shaped provider.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { Webhook } from 'standardwebhooks';
 import { ExperimentsPage } from '../pages/ExperimentsPage';
 import { DashboardPage } from '../pages/DashboardPage';
+import { DeliveryPage } from '../pages/DeliveryPage';
 import { InvitePage } from '../pages/InvitePage';
 import { InvitationsPanel } from '../pages/InvitationsPanel';
 import { LoginPage } from '../pages/LoginPage';
-import { expect, test } from '../support/fixtures';
+import { expect, test, type World } from '../support/fixtures';
 
 // Workers on (off by default in tests); no SMTP_URL, so the server runs its local SMTP peer,
 // as in demo mode.
@@ -119,5 +123,90 @@ test('at a venue with no signal, the supplier shows a QR code and a short code; 
   await invite.signUp('Ada', `ada.${Date.now()}@couples.example`);
   await couple.waitForURL('**/dashboard/viral');
   await expect(invitations.rowsTo(guest)).toHaveAttribute('data-status', 'accepted');
+  await phone.close();
+});
+
+/** The outbox row of an invitation, read straight from the database. */
+async function deliveryOf(world: World, invitationId: string) {
+  const [row] = await world.server.testDb.db.query<{ id: string; state: string; attempts: number; last_error: string | null; channel: string; address: string; provider_id: string | null }>(
+    'SELECT id, state, attempts, last_error, channel, address, provider_id FROM deliveries WHERE invitation_id = $1',
+    [invitationId],
+  );
+  return row;
+}
+
+test('a message the mail server refuses shows the supplier why; the owner sends it again from /admin/delivery once the address takes mail, and it goes out', async ({ page, browser, world }) => {
+  const smtp = world.server.plusone.delivery.peers.smtp!;
+  const supplierEmail = await world.newSupplier('Ines Moreau');
+  await new LoginPage(page).signIn(supplierEmail);
+  const guest = `bounce.${Date.now()}@couples.example`;
+  smtp.reject(guest); // 550 mailbox unavailable: permanent, so the outbox gives up at once
+  await new DashboardPage(page).invite(guest);
+  const invitations = new InvitationsPanel(page);
+  const row = invitations.rowsTo(guest);
+  await expect(row).toHaveAttribute('data-sync', 'synced');
+  const [invitationId] = await invitations.idsTo(guest);
+
+  await expect.poll(async () => (await deliveryOf(world, invitationId!))?.state, { timeout: 20_000 }).toBe('dead');
+  const dead = (await deliveryOf(world, invitationId!))!;
+  expect(dead.last_error).toMatch(/refused the message: 550/);
+  await expect(row.getByTestId('delivery-problem')).toHaveText(`Not delivered: ${dead.last_error}`, { timeout: 20_000 });
+  await expect(row).toHaveAttribute('data-status', 'queued');
+
+  const ownerContext = await browser.newContext({ baseURL: world.baseURL });
+  const owner = await ownerContext.newPage();
+  await new LoginPage(owner).signIn('owner@demo.plusone');
+  const delivery = new DeliveryPage(owner);
+  await delivery.open();
+  const letter = delivery.deadLetter(invitationId!);
+  await expect(letter).toHaveAttribute('data-delivery-id', dead.id);
+  await expect(letter).toContainText('Ines Moreau');
+  await expect(letter.getByTestId('dead-letter-reason')).toHaveText(dead.last_error!);
+
+  smtp.allow(guest);
+  await delivery.sendAgain(invitationId!);
+  await expect(letter).toHaveCount(0);
+  const caught = await smtp.waitFor((m) => m.to.includes(guest), 20_000);
+  await expect(row).toHaveAttribute('data-status', 'sent', { timeout: 20_000 });
+  await expect(row.getByTestId('delivery-problem')).toHaveCount(0);
+  const sent = (await deliveryOf(world, invitationId!))!;
+  expect(sent).toMatchObject({ state: 'sent', attempts: 1, provider_id: caught.id });
+  expect(smtp.messages.filter((m) => m.to.includes(guest))).toHaveLength(1);
+  await ownerContext.close();
+});
+
+test('a supplier invites by SMS: the Twilio-shaped provider gets the text with the invite link, and the invitation moves to delivered live', async ({ page, browser, world }) => {
+  const twilio = world.server.plusone.delivery.peers.twilio!;
+  const supplierEmail = await world.newSupplier('Tomas Berg');
+  await new LoginPage(page).signIn(supplierEmail);
+  const guest = `sms.${Date.now()}@couples.example`;
+  const digits = String(Date.now()).slice(-6);
+  const number = `+447400${digits}`; // a UK mobile range where every number is valid
+  await new DashboardPage(page).inviteByPhone(guest, 'sms', `+44 7400 ${digits.slice(0, 3)} ${digits.slice(3)}`);
+  const invitations = new InvitationsPanel(page);
+  const row = invitations.rowsTo(guest);
+  // Sent by the worker, then delivered by the provider's signed status callback.
+  await expect(row).toHaveAttribute('data-status', 'delivered', { timeout: 20_000 });
+  const [invitationId] = await invitations.idsTo(guest);
+
+  const texts = twilio.messages.filter((m) => m.to === number);
+  expect(texts).toHaveLength(1);
+  const sms = texts[0]!;
+  const d = (await deliveryOf(world, invitationId!))!;
+  expect(d).toMatchObject({ channel: 'sms', address: number, state: 'delivered', provider_id: sms.sid });
+  expect(sms.idempotencyToken).toBe(d.id);
+  const link = INVITE_LINK.exec(sms.body)?.[0];
+  expect(link?.startsWith(`${world.server.plusone.delivery.publicUrl()}/i/`), sms.body).toBe(true);
+  // The link carries this invitation's code: the database keeps only its SHA-256.
+  const [stored] = await world.server.testDb.db.query<{ invite_code: string }>('SELECT invite_code FROM invitations WHERE id = $1', [invitationId]);
+  expect(createHash('sha256').update(link!.split('/i/')[1]!).digest('hex')).toBe(stored!.invite_code);
+  expect(sms.body).toMatch(/Opt out: https?:\/\/\S+\/unsubscribe\//);
+
+  // The link in the text works: it opens the invitation, which the supplier sees move on.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const couple = await phone.newPage();
+  await couple.goto(link!);
+  await expect(new InvitePage(couple).invitedBy).toContainText('Tomas Berg');
+  await expect(row).toHaveAttribute('data-status', 'opened');
   await phone.close();
 });

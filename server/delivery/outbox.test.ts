@@ -61,6 +61,33 @@ describe('delivery outbox', () => {
     expect(events.map((e) => [e.invitation_id, e.data.reason])).toEqual(expect.arrayContaining([[byEmail!.id, OPTED_OUT_REASON], [bySms!.id, OPTED_OUT_REASON]]));
   });
 
+  it('OUT2: Twilio 21610 (the person texted STOP) opts the number out: what still waits is cancelled, and a later invitation is never messaged', async () => {
+    const number = '+447911123610';
+    w.twilio.rejectNumber(number, 21610);
+    const [a, b] = await w.push({ channel: 'sms', recipientPhone: number }, { channel: 'sms', recipientPhone: number });
+    // One at a time: the first send meets the STOP; the other is still waiting then.
+    const one = w.core({ batch: 1 });
+    while ((await runBatch(one)) > 0);
+    const rows = await db().query<{ state: string; attempts: number; last_error: string }>(
+      'SELECT state, attempts, last_error FROM deliveries WHERE invitation_id = ANY($1::uuid[]) ORDER BY state',
+      [[a!.id, b!.id]],
+    );
+    expect(rows.map((r) => [r.state, r.attempts])).toEqual([['cancelled', 0], ['dead', 1]]);
+    expect(rows[0]!.last_error).toBe(OPTED_OUT_REASON);
+    expect(rows[1]!.last_error).toMatch(/SMS provider error 21610/);
+    expect(await db().query('SELECT source FROM delivery_opt_outs WHERE address = $1', [number])).toEqual([{ source: 'provider' }]);
+
+    // The provider would take the number again now: only the opt-out stands in the way.
+    w.twilio.allowNumber(number);
+    const [later, byWhatsApp] = await w.push({ channel: 'sms', recipientPhone: number }, { channel: 'whatsapp', recipientPhone: number });
+    expect(await countRows(db(), 'deliveries', 'invitation_id = ANY($1::uuid[])', [[later!.id, byWhatsApp!.id]])).toBe(0);
+    await drain();
+    expect(w.twilio.messages.filter((m) => m.to === number)).toEqual([]);
+    expect(w.whatsapp.messages.filter((m) => `+${m.to}` === number)).toEqual([]);
+    const told = (await failures()).filter((e) => [later!.id, byWhatsApp!.id].includes(e.invitation_id));
+    expect(told.map((e) => e.data.reason)).toEqual([OPTED_OUT_REASON, OPTED_OUT_REASON]);
+  });
+
   it('OUT3: two workers claiming at once send each row exactly once (FOR UPDATE SKIP LOCKED)', async () => {
     const before = w.smtp.messages.length;
     const invs = await w.push(...Array.from({ length: 60 }, (_, i) => ({ recipientEmail: `pair.${i}@example.com` })));
@@ -75,6 +102,10 @@ describe('delivery outbox', () => {
       [invs.map((i) => i.id)],
     );
     expect(states).toEqual([{ state: 'sent', attempts: 1, n: 60 }]);
+    // Each row records the id the provider gave its message (the peer's queue id, from its 250 answer).
+    const ids = await db().query<{ provider_id: string | null }>('SELECT provider_id FROM deliveries WHERE invitation_id = ANY($1::uuid[])', [invs.map((i) => i.id)]);
+    expect(ids.every((r) => r.provider_id !== null)).toBe(true);
+    expect(new Set(ids.map((r) => r.provider_id))).toEqual(new Set(caught.map((m) => m.id)));
     expect(await countRows(db(), 'invitations', `id = ANY($1::uuid[]) AND status = 'sent'`, [invs.map((i) => i.id)])).toBe(60);
     expect(await countRows(db(), 'viral_events', `type = 'invitation.sent' AND invitation_id = ANY($1::uuid[])`, [invs.map((i) => i.id)])).toBe(60);
   });

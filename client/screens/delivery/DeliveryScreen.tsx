@@ -61,13 +61,13 @@ export function DeliveryScreen() {
               </thead>
               <tbody>
                 {dead.map((d) => (
-                  <tr key={d.id} data-delivery-id={d.id}>
+                  <tr key={d.id} data-testid="dead-letter" data-delivery-id={d.id} data-invitation-id={d.invitationId}>
                     <td>{new Date(d.failedAt).toLocaleString()}</td>
                     <td>{d.inviterName}</td>
                     <td>{d.channel}</td>
                     <td>{d.attempts}</td>
-                    <td>{d.reason}</td>
-                    <td><button type="button" onClick={() => void retry(d.id)}>Send again</button></td>
+                    <td data-testid="dead-letter-reason">{d.reason}</td>
+                    <td><button type="button" data-testid="send-again" onClick={() => void retry(d.id)}>Send again</button></td>
                   </tr>
                 ))}
               </tbody>

@@ -13,7 +13,8 @@
  *  - C3 a recipient the provider will never reach (bad number, rejected mailbox) is a failure
  *    that is not retryable; a provider that is down, slow or rate-limiting is retryable.
  *  - C4 every message carries the unsubscribe link.
- *  - C5 `close` releases connections; a closed adapter is not used again.
+ *  - C5 `close` releases the adapter's connections to the provider at once; a closed adapter
+ *    sends nothing: `send` answers `closedFailure` (retryable: another worker sends it later).
  */
 import type { Channel } from '../../../shared/invitation';
 
@@ -46,6 +47,9 @@ export function networkFailure(err: unknown): SendResult {
   const what = e.name === 'TimeoutError' ? 'the provider did not answer in time' : `the provider could not be reached (${e.code ?? e.message ?? 'error'})`;
   return { ok: false, retryable: true, reason: what, code: e.code };
 }
+
+/** What a closed adapter answers (C5): the message is fine, this adapter is gone. */
+export const closedFailure = (): SendResult => ({ ok: false, retryable: true, reason: 'sending stopped on this server (shutting down); the message waits for the next try' });
 
 /** HTTP statuses worth another try: throttling and the provider's own trouble. */
 export const retryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;

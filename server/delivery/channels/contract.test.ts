@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpPeer } from '../../test/providers/smtp';
 import { startTwilioPeer } from '../../test/providers/twilio';
-import { startWhatsAppPeer } from '../../test/providers/whatsapp';
+import { startWhatsAppPeer, type WhatsAppPeer } from '../../test/providers/whatsapp';
 import type { ChannelAdapter, OutgoingMessage } from './channel';
 import { emailAdapter } from './email';
 import { twilioAdapter } from './twilio';
@@ -20,6 +20,10 @@ interface Received {
 /** An adapter wired to its peer, and the handles the suite needs on that peer. */
 interface Harness {
   adapter: ChannelAdapter;
+  /** Another adapter on the same peer (C5 closes it). */
+  fresh(): ChannelAdapter;
+  /** Connections open to the peer now. */
+  openConnections(): number;
   /** An adapter pointed at a port where nothing listens. */
   unreachable: ChannelAdapter;
   good: string;
@@ -40,6 +44,8 @@ const channels: Record<string, () => Promise<Harness>> = {
     const make = (url: string) => emailAdapter({ smtpUrl: url, from: 'PlusOne <test@plusone.local>' });
     return {
       adapter: make(peer.url),
+      fresh: () => make(peer.url),
+      openConnections: () => peer.openConnections(),
       unreachable: make('smtp://127.0.0.1:9?tls=off'),
       good: 'guest@example.com',
       received: () => peer.messages.map((m) => ({ to: m.to[0]!, text: m.raw.replace(/=\r?\n/g, '') })),
@@ -54,6 +60,8 @@ const channels: Record<string, () => Promise<Harness>> = {
     const make = (url: string) => twilioAdapter({ apiUrl: url, accountSid: peer.accountSid, authToken: peer.authToken, from: peer.from });
     return {
       adapter: make(peer.url),
+      fresh: () => make(peer.url),
+      openConnections: () => peer.openConnections(),
       unreachable: make(closedPort),
       good: '+447911123456',
       received: () => peer.messages.map((m) => ({ to: m.to, text: m.body })),
@@ -68,12 +76,13 @@ const channels: Record<string, () => Promise<Harness>> = {
     const make = (url: string) => whatsappAdapter({ apiUrl: url, phoneNumberId: peer.phoneNumberId, token: peer.token });
     return {
       adapter: make(peer.url),
+      fresh: () => make(peer.url),
+      openConnections: () => peer.openConnections(),
       unreachable: make(`${closedPort}/v21.0`),
       good: '+447911123456',
       received: () => peer.messages.map((m) => ({ to: `+${m.to}`, text: m.body })),
       duplicates: () => peer.duplicates,
-      // Meta refuses a malformed number with (#100) Invalid parameter.
-      refuse: () => undefined,
+      refuse: (to) => peer.rejectNumber(to, 131030),
       troubleNext: () => peer.failNext(1, { status: 400, code: 130429, message: 'Rate limit hit' }),
       close: () => peer.close(),
     };
@@ -122,7 +131,7 @@ describe.each(Object.keys(channels))('channel adapter contract: %s', (name) => {
   it('C3: a recipient the provider will never reach is a failure not worth retrying', async () => {
     const bad = name === 'email' ? 'nobody@example.com' : '+15005550001';
     h.refuse(bad);
-    const result = await h.adapter.send(message(name === 'whatsapp' ? 'not-a-number' : bad));
+    const result = await h.adapter.send(message(bad));
     expect(result).toMatchObject({ ok: false, retryable: false, reason: expect.any(String) });
   });
 
@@ -131,5 +140,67 @@ describe.each(Object.keys(channels))('channel adapter contract: %s', (name) => {
     expect(await h.adapter.send(message(h.good))).toMatchObject({ ok: false, retryable: true });
     expect(await h.unreachable.send(message(h.good))).toMatchObject({ ok: false, retryable: true });
     expect(await h.adapter.send(message(h.good))).toMatchObject({ ok: true });
+  });
+
+  it('C5: close releases the connections to the provider; a closed adapter sends nothing and says so (never a throw)', async () => {
+    const adapter = h.fresh();
+    const others = h.openConnections();
+    expect(await adapter.send(message(h.good))).toMatchObject({ ok: true });
+    expect(h.openConnections()).toBeGreaterThan(others); // kept for the next message (pooled / keep-alive)
+    await adapter.close();
+    await expect.poll(() => h.openConnections(), { timeout: 2000, interval: 10 }).toBe(others);
+    const before = h.received().length;
+    const late = await adapter.send(message(h.good));
+    expect(late).toMatchObject({ ok: false, retryable: true, reason: expect.any(String) });
+    expect(h.received().length).toBe(before);
+    expect(h.openConnections()).toBe(others);
+  });
+});
+
+/** Meta's own error answers (their JSON, their codes), each mapped to what a retry can do (C1, C3). */
+describe('WhatsApp Cloud API error responses', () => {
+  let peer: WhatsAppPeer;
+  let adapter: ChannelAdapter;
+  let badToken: ChannelAdapter;
+  beforeAll(async () => {
+    peer = await startWhatsAppPeer({ autoStatus: false });
+    adapter = whatsappAdapter({ apiUrl: peer.url, phoneNumberId: peer.phoneNumberId, token: peer.token });
+    badToken = whatsappAdapter({ apiUrl: peer.url, phoneNumberId: peer.phoneNumberId, token: 'expired-token' });
+  });
+  afterAll(async () => {
+    await adapter.close();
+    await badToken.close();
+    await peer.close();
+  });
+
+  it.each([
+    [131030, '+447911130030', /WhatsApp error 131030: Recipient phone number not in allowed list: Add recipient/],
+    [131047, '+447911131047', /WhatsApp error 131047: .*more than 24 hours have passed since the customer last replied/],
+    [131026, '+447911131026', /WhatsApp error 131026: Message Undeliverable/],
+  ] as const)('C3: a send Meta refuses with %i is not worth retrying, and the reason is Meta’s own words', async (code, number, reason) => {
+    peer.rejectNumber(number, code);
+    const before = peer.messages.length;
+    expect(await adapter.send(message(number))).toEqual({ ok: false, retryable: false, reason: expect.stringMatching(reason), code: String(code) });
+    expect(peer.messages.length).toBe(before);
+  });
+
+  it('C3: a malformed number is (#100) Invalid parameter, not worth retrying', async () => {
+    expect(await adapter.send(message('not-a-number'))).toMatchObject({ ok: false, retryable: false, code: '100', reason: expect.stringMatching(/Invalid parameter/) });
+  });
+
+  it.each([
+    [400, 130429, 'Rate limit hit'],
+    [400, 131056, '(Business Account, Consumer Account) pair rate limit hit'],
+    [500, 131000, 'Something went wrong'],
+    [503, 131016, 'Service unavailable'],
+  ])('C3: HTTP %i with Meta code %i (throttled, or trouble on Meta’s side) is worth retrying', async (status, code, text) => {
+    peer.failNext(1, { status, code, message: text });
+    expect(await adapter.send(message('+447911123456'))).toMatchObject({ ok: false, retryable: true, code: String(code), reason: `WhatsApp error ${code}: ${text}` });
+  });
+
+  it('C3: an access token Meta refuses (190, HTTP 401) fails the send, worth retrying once the token is fixed, and sends nothing', async () => {
+    const before = peer.messages.length;
+    expect(await badToken.send(message('+447911123456'))).toMatchObject({ ok: false, retryable: true, code: '190', reason: expect.stringMatching(/Invalid OAuth access token/) });
+    expect(peer.messages.length).toBe(before);
   });
 });

@@ -7,7 +7,7 @@
  */
 import nodemailer from 'nodemailer';
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel';
-import { networkFailure, SEND_TIMEOUT_MS } from './channel';
+import { closedFailure, networkFailure, SEND_TIMEOUT_MS } from './channel';
 
 export interface EmailOptions {
   smtpUrl: string;
@@ -34,9 +34,11 @@ export function emailAdapter({ smtpUrl, from, connections = 4 }: EmailOptions): 
     greetingTimeout: SEND_TIMEOUT_MS,
     socketTimeout: SEND_TIMEOUT_MS,
   });
+  let closed = false;
   return {
     channel: 'email',
     async send(m: OutgoingMessage): Promise<SendResult> {
+      if (closed) return closedFailure();
       try {
         const info = await transport.sendMail({
           from,
@@ -67,6 +69,7 @@ export function emailAdapter({ smtpUrl, from, connections = 4 }: EmailOptions): 
       }
     },
     async close() {
+      closed = true;
       transport.close();
     },
   };

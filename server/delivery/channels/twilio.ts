@@ -6,7 +6,8 @@
  * credentials). The delivery id goes as `I-Twilio-Idempotency-Token`.
  */
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel';
-import { networkFailure, retryableStatus, SEND_TIMEOUT_MS } from './channel';
+import { closedFailure, networkFailure, retryableStatus } from './channel';
+import { providerHttp, type ProviderResponse } from './http';
 
 export interface TwilioOptions {
   apiUrl: string;
@@ -28,19 +29,16 @@ const unreachable = new Set([21211, 21214, 21408, 21610, 21612, 21614]);
 export function twilioAdapter({ apiUrl, accountSid, authToken, from }: TwilioOptions): ChannelAdapter {
   const endpoint = `${apiUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`;
   const auth = 'Basic ' + Buffer.from(`${accountSid}:${authToken}`).toString('base64');
+  const client = providerHttp();
   return {
     channel: 'sms',
     async send(m: OutgoingMessage): Promise<SendResult> {
       const form = new URLSearchParams({ To: m.to, From: from, Body: `${m.body}\nOpt out: ${m.unsubscribeUrl}` });
       if (m.statusCallbackUrl) form.set('StatusCallback', m.statusCallbackUrl);
-      let res: Response;
+      if (client.closed) return closedFailure();
+      let res: ProviderResponse;
       try {
-        res = await fetch(endpoint, {
-          method: 'POST',
-          headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'I-Twilio-Idempotency-Token': m.deliveryId },
-          body: form,
-          signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-        });
+        res = await client.post(endpoint, { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'I-Twilio-Idempotency-Token': m.deliveryId }, form.toString());
       } catch (err) {
         return networkFailure(err);
       }
@@ -51,6 +49,8 @@ export function twilioAdapter({ apiUrl, accountSid, authToken, from }: TwilioOpt
       if (unreachable.has(code)) return { ok: false, retryable: false, reason, code: String(code), optedOut: code === 21610 };
       return { ok: false, retryable: retryableStatus(res.status) || res.status === 401, reason, code: String(code) };
     },
-    async close() {},
+    async close() {
+      client.close();
+    },
   };
 }

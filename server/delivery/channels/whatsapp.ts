@@ -8,7 +8,8 @@
  * Meta echoes in status webhooks.
  */
 import type { ChannelAdapter, OutgoingMessage, SendResult } from './channel';
-import { networkFailure, retryableStatus, SEND_TIMEOUT_MS } from './channel';
+import { closedFailure, networkFailure, retryableStatus } from './channel';
+import { providerHttp, type ProviderResponse } from './http';
 
 export interface WhatsAppOptions {
   apiUrl: string;
@@ -25,15 +26,17 @@ const tryLater = new Set([2, 4, 80007, 130429, 131000, 131016, 131056, 190]);
 
 export function whatsappAdapter({ apiUrl, phoneNumberId, token }: WhatsAppOptions): ChannelAdapter {
   const endpoint = `${apiUrl.replace(/\/$/, '')}/${encodeURIComponent(phoneNumberId)}/messages`;
+  const client = providerHttp();
   return {
     channel: 'whatsapp',
     async send(m: OutgoingMessage): Promise<SendResult> {
-      let res: Response;
+      if (client.closed) return closedFailure();
+      let res: ProviderResponse;
       try {
-        res = await fetch(endpoint, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({
+        res = await client.post(
+          endpoint,
+          { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          JSON.stringify({
             messaging_product: 'whatsapp',
             recipient_type: 'individual',
             to: m.to.replace(/^\+/, ''),
@@ -41,8 +44,7 @@ export function whatsappAdapter({ apiUrl, phoneNumberId, token }: WhatsAppOption
             text: { preview_url: true, body: `${m.body}\n\nOpt out: ${m.unsubscribeUrl}` },
             biz_opaque_callback_data: m.deliveryId,
           }),
-          signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-        });
+        );
       } catch (err) {
         return networkFailure(err);
       }
@@ -55,6 +57,8 @@ export function whatsappAdapter({ apiUrl, phoneNumberId, token }: WhatsAppOption
       if (unreachable.has(code)) return { ok: false, retryable: false, reason, code: String(code) };
       return { ok: false, retryable: tryLater.has(code) || retryableStatus(res.status), reason, code: String(code) };
     },
-    async close() {},
+    async close() {
+      client.close();
+    },
   };
 }

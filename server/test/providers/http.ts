@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 
 export type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void | Promise<void>;
 
-export async function listen(handler: Handler, port = 0, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+export interface Listening {
+  server: Server;
+  url: string;
+  /** TCP connections open now (kept-alive ones too). */
+  openConnections(): number;
+}
+
+export async function listen(handler: Handler, port = 0, host = '127.0.0.1'): Promise<Listening> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -14,11 +21,16 @@ export async function listen(handler: Handler, port = 0, host = '127.0.0.1'): Pr
       });
     });
   });
+  let open = 0;
+  server.on('connection', (socket) => {
+    open += 1;
+    socket.once('close', () => (open -= 1));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
-  return { server, url: `http://${host}:${(server.address() as AddressInfo).port}` };
+  return { server, url: `http://${host}:${(server.address() as AddressInfo).port}`, openConnections: () => open };
 }
 
 export function reply(res: ServerResponse, status: number, body: unknown): void {

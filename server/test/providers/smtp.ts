@@ -3,7 +3,9 @@
  * receives: the local mail catcher for tests, the benchmark and demo mode (GET
  * /api/dev/mailbox). Like a careful relay it keeps one copy per Message-ID (our idempotency
  * key), and it can be told to refuse: `failNext(n, 451)` (try later) or `reject(address)`
- * (550, mailbox unavailable). Tests read a message with mailparser (`simpleParser(m.raw)`).
+ * (550, mailbox unavailable; `allow(address)` takes it back), or to go quiet: `holdAfter(n)`
+ * answers n more messages and leaves the next ones unanswered (neither kept nor refused) until
+ * `release()`. Tests read a message with mailparser (`simpleParser(m.raw)`).
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +31,16 @@ export interface SmtpPeer {
   accepted: number;
   failNext(count: number, responseCode?: number): void;
   reject(address: string): void;
+  /** Accepts mail for a rejected address again. */
+  allow(address: string): void;
+  /** Answers `count` more messages, then holds each next one unanswered (a provider gone quiet). */
+  holdAfter(count: number): void;
+  /** Stops holding; held messages are refused with 421 (their senders may be gone). */
+  release(): void;
+  /** Messages received in full and left unanswered by `holdAfter`. */
+  held(): number;
+  /** SMTP connections open now. */
+  openConnections(): number;
   /** Resolves with the first message matching `pred`, waiting up to `timeoutMs`. */
   waitFor(pred: (m: CaughtMail) => boolean, timeoutMs?: number): Promise<CaughtMail>;
   clear(): void;
@@ -48,6 +60,8 @@ export async function startSmtpPeer({ port = 0, host = '127.0.0.1', keep = 10_00
   const rejected = new Set<string>();
   let failures: { left: number; code: number } = { left: 0, code: 451 };
   const waiters: { pred: (m: CaughtMail) => boolean; resolve: (m: CaughtMail) => void }[] = [];
+  let answerBeforeHold: number | null = null;
+  const holding: ((err: Error) => void)[] = [];
 
   const server = new SMTPServer({
     authOptional: true,
@@ -67,6 +81,10 @@ export async function startSmtpPeer({ port = 0, host = '127.0.0.1', keep = 10_00
         if (failures.left > 0) {
           failures.left -= 1;
           return cb(Object.assign(new Error(failures.code >= 500 ? '5.7.1 message refused' : '4.3.0 try again later'), { responseCode: failures.code }));
+        }
+        if (answerBeforeHold !== null) {
+          if (answerBeforeHold === 0) return void holding.push(cb);
+          answerBeforeHold -= 1;
         }
         const raw = Buffer.concat(chunks).toString('utf8');
         const messageId = header(raw, 'Message-ID');
@@ -117,6 +135,24 @@ export async function startSmtpPeer({ port = 0, host = '127.0.0.1', keep = 10_00
     reject(address) {
       rejected.add(address.toLowerCase());
     },
+    allow(address) {
+      rejected.delete(address.toLowerCase());
+    },
+    holdAfter(count) {
+      answerBeforeHold = count;
+    },
+    release() {
+      answerBeforeHold = null;
+      for (const cb of holding.splice(0)) {
+        try {
+          cb(Object.assign(new Error('4.4.2 try again later'), { responseCode: 421 }));
+        } catch {
+          /* the sender's connection is gone */
+        }
+      }
+    },
+    held: () => holding.length,
+    openConnections: () => (server as unknown as { connections: Set<unknown> }).connections.size,
     waitFor(pred, timeoutMs = 10_000) {
       const found = peer.messages.find(pred);
       if (found) return Promise.resolve(found);

@@ -37,9 +37,13 @@ export interface TwilioPeer {
   callbackStatuses: number[];
   failNext(count: number, failure?: TwilioFailure): void;
   rejectNumber(number: string, code?: number): void;
+  /** Takes a number `rejectNumber` refused back. */
+  allowNumber(number: string): void;
   undeliverable(number: string): void;
   /** Posts a signed status callback for a message now. */
   sendStatus(sid: string, status: string, errorCode?: string): Promise<number>;
+  /** TCP connections open to the peer now. */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -70,7 +74,7 @@ export async function startTwilioPeer({ accountSid = 'AC' + 'f'.repeat(32), auth
     return code;
   };
 
-  const { server, url } = await listen(async (req, raw, res) => {
+  const { server, url, openConnections } = await listen(async (req, raw, res) => {
     const path = new URL(req.url ?? '/', 'http://peer').pathname;
     const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(path);
     if (req.method !== 'POST' || !match) return reply(res, 404, twilioError(404, 20404, 'The requested resource was not found'));
@@ -121,10 +125,14 @@ export async function startTwilioPeer({ accountSid = 'AC' + 'f'.repeat(32), auth
     rejectNumber(number, code = 21211) {
       rejected.set(number, code);
     },
+    allowNumber(number) {
+      rejected.delete(number);
+    },
     undeliverable(number) {
       lost.add(number);
     },
     sendStatus,
+    openConnections,
     close: () => closeServer(server),
   };
   return peer;

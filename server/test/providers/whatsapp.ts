@@ -3,7 +3,9 @@
  * POST /v{n}/{phone-number-id}/messages (JSON, bearer token) answers 200 with
  * `{ messaging_product, contacts, messages: [{ id: "wamid..." }] }`, or Meta's error JSON
  * `{ error: { message, type, code, error_subcode, error_data, fbtrace_id } }` (190 bad token,
- * 100 bad parameter, 131026 undeliverable, and whatever `failNext` sets). It keeps one message
+ * 100 bad parameter; for a number `rejectNumber` names, Meta's answer for it: 131030 not on the
+ * test number's allowed list, 131047 outside the 24-hour window, 131026 undeliverable; and
+ * whatever `failNext` sets). It keeps one message
  * per `biz_opaque_callback_data`. After a send it posts status webhooks to `webhookUrl` like
  * Meta (sent, delivered; or failed with 131026 for an `undeliverable` number), signed with
  * X-Hub-Signature-256.
@@ -36,18 +38,31 @@ export interface WhatsAppPeer {
   duplicates: number;
   callbackStatuses: number[];
   failNext(count: number, failure?: MetaFailure): void;
+  /** The API refuses sends to this number with Meta's error `code` (131030, 131047 or 131026). */
+  rejectNumber(number: string, code?: MetaRefusal): void;
   undeliverable(number: string): void;
   sendStatus(id: string, status: 'sent' | 'delivered' | 'read' | 'failed', errorCode?: number): Promise<number>;
+  /** TCP connections open to the peer now. */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
-const metaError = (code: number, message: string, type = 'OAuthException') => ({
-  error: { message, type, code, error_data: { messaging_product: 'whatsapp', details: message }, fbtrace_id: randomBytes(8).toString('hex') },
+const metaError = (code: number, message: string, type = 'OAuthException', details = message) => ({
+  error: { message, type, code, error_data: { messaging_product: 'whatsapp', details }, fbtrace_id: randomBytes(8).toString('hex') },
 });
+
+/** Meta's answers when a send names a number it will not message (title, details). */
+const refusals = {
+  131030: ['Recipient phone number not in allowed list', 'Recipient phone number not in allowed list: Add recipient phone number to recipient list and try again.'],
+  131047: ['Re-engagement message', 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.'],
+  131026: ['Message undeliverable', 'Message Undeliverable.'],
+} as const;
+export type MetaRefusal = keyof typeof refusals;
 
 export async function startWhatsAppPeer({ phoneNumberId = '106540352242922', token = 'whatsapp-test-token', appSecret = 'whatsapp-app-secret', autoStatus = true, callbackDelayMs = 10 } = {}): Promise<WhatsAppPeer> {
   const byOpaque = new Map<string, SentWhatsApp>();
   const lost = new Set<string>();
+  const refused = new Map<string, MetaRefusal>();
   let failures = { left: 0, failure: { status: 503, code: 131016, message: 'Service unavailable' } as MetaFailure };
 
   const sendStatus: WhatsAppPeer['sendStatus'] = async (id, status, errorCode) => {
@@ -67,7 +82,7 @@ export async function startWhatsAppPeer({ phoneNumberId = '106540352242922', tok
     return code;
   };
 
-  const { server, url } = await listen(async (req, raw, res) => {
+  const { server, url, openConnections } = await listen(async (req, raw, res) => {
     const path = new URL(req.url ?? '/', 'http://peer').pathname;
     const match = /^\/v\d+\.\d+\/([^/]+)\/messages$/.exec(path);
     if (req.method !== 'POST' || !match) return reply(res, 404, metaError(100, 'Unsupported post request.', 'GraphMethodException'));
@@ -87,6 +102,11 @@ export async function startWhatsAppPeer({ phoneNumberId = '106540352242922', tok
       return reply(res, 400, metaError(100, '(#100) Invalid parameter'));
     }
     const to = msg.to!.replace(/^\+/, '');
+    const refusal = refused.get(to);
+    if (refusal) {
+      const [title, details] = refusals[refusal];
+      return reply(res, 400, metaError(refusal, `(#${refusal}) ${title}`, 'OAuthException', details));
+    }
     const opaque = msg.biz_opaque_callback_data ?? null;
     const seen = opaque ? byOpaque.get(opaque) : undefined;
     const answer = (m: SentWhatsApp) => reply(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: msg.to, wa_id: to }], messages: [{ id: m.id }] });
@@ -119,10 +139,14 @@ export async function startWhatsAppPeer({ phoneNumberId = '106540352242922', tok
     failNext(count, failure = { status: 503, code: 131016, message: 'Service unavailable' }) {
       failures = { left: count, failure };
     },
+    rejectNumber(number, code = 131030) {
+      refused.set(number.replace(/^\+/, ''), code);
+    },
     undeliverable(number) {
       lost.add(number.replace(/^\+/, ''));
     },
     sendStatus,
+    openConnections,
     close: () => closeServer(server),
   };
   return peer;
