@@ -25,8 +25,7 @@ import type { Logger } from './log';
 import type { Redis } from './redis';
 import { installExperiments } from './experiments/routes';
 import { installSegments } from './segments/routes';
-import { refreshSegments, segmentsSnapshot } from './segments/service';
-import { snapshotIds } from '../shared/analytics/snapshots';
+import { installSegmentFeed } from './segments/feed';
 import type { CreateGate } from './sync/gates';
 import { installFraud } from './fraud/routes';
 import { installSync } from './sync/routes';
@@ -34,6 +33,7 @@ import { MetricsPublisher } from './viral/metricsPublisher';
 import { startAnalyticsJobs } from './viral/jobs';
 import { recomputeConnectors } from './viral/connectors';
 import { installViral } from './viral/routes';
+import { installBookings } from './bookings/routes';
 import { installWebhooks } from './webhooks/install';
 import { installPrivacy } from './privacy/routes';
 
@@ -72,7 +72,7 @@ export function createApp({ config, db, log, redis }: AppDeps): PlusOneApp {
   const httpServer = createServer(app);
   const limits = limiterStore(db, redis);
   const live = installLive(httpServer, db, { allowRequest: socketOriginCheck(security), everyoneEveryMs: config.METRICS_EVERYONE_MS });
-  const metrics = new MetricsPublisher(db, config.METRICS_COALESCE_MS, (docs) => live.metricsUpdated(docs), log);
+  const metrics = new MetricsPublisher(db, config.METRICS_COALESCE_MS, (docs) => live.metricsUpdated(docs), log, config.METRICS_SLOW_MS, config.METRICS_TOUCHED_MS);
   metrics.onEvents = (events) => live.eventsCreated(events);
   // Request ids, logs and metrics around every request below; /metrics (server/monitoring).
   const monitoring = installMonitoring(app, { config, db, live, log, limits });
@@ -104,11 +104,9 @@ export function createApp({ config, db, log, redis }: AppDeps): PlusOneApp {
   installSync(app, { db: refundOnRollback(db), live, metrics, gates });
   if (limited) installRequestLimits(app, limits);
   installViral(app, db, metrics);
+  installBookings(app, { db, metrics });
   installSegments(app, { db, onChange: () => metrics.markDirty() });
-  metrics.addSource(async (source, now) => {
-    await refreshSegments(source, now);
-    return { id: snapshotIds.segments, kind: 'segments', data: await segmentsSnapshot(source) };
-  });
+  installSegmentFeed(metrics);
   const stopExperiments = installExperiments(app, { db, metrics, log });
   const delivery = installDelivery(app, { config, db, live, metrics, log, limits });
   const webhooks = installWebhooks(app, { config, db, log, metrics });

@@ -39,6 +39,10 @@ export const ConfigSchema = z.object({
   METRICS_COALESCE_MS: z.coerce.number().int().min(0).max(5000).default(250),
   /** Platform K to every signed-in screen at most this often; owners' dashboards hear every update (server/live/socket.ts). */
   METRICS_EVERYONE_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
+  /** The touched users' segment memberships at most this often (server/viral/metricsPublisher.ts): the marketing feed within a second. */
+  METRICS_TOUCHED_MS: z.coerce.number().int().min(0).max(5000).default(200),
+  /** The users' own and the owner's snapshots (leaderboard, attribution, every segment) at most this often. */
+  METRICS_SLOW_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
   TRUST_PROXY: bool.default(false),
   NODE_ENV: z.string().default('development'),
   /** Base of the links in messages (invite, unsubscribe, status callbacks); by default where the server listens. */

@@ -51,9 +51,11 @@ export const accessTable: readonly AccessRow[] = [
   { route: 'POST /api/sync/:collection/push', path: '/api/sync/metrics/push', action: 'push metrics (computed by the server)', who: [] },
 
   { route: 'GET /api/viral/coefficient', action: 'platform K', who: SIGNED_IN },
-  { route: 'GET /api/viral/k', action: 'K over any window or breakdown', who: SIGNED_IN, note: 'slices under 5 inviters suppressed' },
+  { route: 'GET /api/viral/k', action: 'K over 7, 30 or 90 days ending today, any breakdown', who: SIGNED_IN, note: 'slices under 5 inviters suppressed' },
   { route: 'GET /api/viral/drift', action: 'check counters against a rebuild', who: OWNER },
   { route: 'POST /api/viral/connectors/recompute', action: 'recompute super-connectors', who: OWNER },
+
+  { route: 'POST /api/bookings', action: 'record a booking', who: ['supplier', 'owner'], note: "a supplier: bookings of their own organisation's suppliers" },
 
   { route: 'GET /api/segments', action: 'list marketing segments', who: OWNER },
   { route: 'POST /api/segments', action: 'create a segment', who: OWNER },

@@ -23,6 +23,6 @@ export class ReferralPage {
   }
 
   get revenue() {
-    return this.page.getByRole('heading', { name: /^Referred Revenue: \$/ });
+    return this.page.getByRole('heading', { name: /^Referred Revenue: / });
   }
 }

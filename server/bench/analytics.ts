@@ -7,6 +7,7 @@
  *  - reading K (readWindow, readBreakdown) against reading the view, and refreshing the view;
  *  - the extra cost per write of keeping the counters (trigger on vs off), insert and acceptance;
  *  - K freshness after an acceptance: counters (commit + read) vs view (commit + refresh + read);
+ *  - an acceptance → K on a connected, watching dashboard (dashboardPath.ts: publisher + Socket.IO);
  *  - super-connectors: rescoring everyone, and the per-event update;
  *  - folding the writes' deltas into the counters (the compaction job).
  * Every loop has a fixed count, so the run is bounded; progress lines show it moving.
@@ -24,6 +25,7 @@ import { COMPACT_EVERY_MS } from '../viral/jobs';
 import { compactCounters, readBreakdown, readWindow, type Dimension } from '../viral/kCounters';
 import { checkDrift, rebuildCounters } from '../viral/kRebuild';
 import { bulkLoad, drawRank, inviterId, isSupplierRank } from './analyticsData';
+import { dashboardPath } from './dashboardPath';
 import { fmt, latencyRow, load, sample, say, startClock, timed, timedLong, WARMUP } from './measure';
 import { median, percentile, type Row, type Suite } from './table';
 
@@ -41,6 +43,7 @@ const WRITE_ROUNDS = 4;
 const WRITES_PER_ROUND = 250;
 const FRESH_READS = 200;
 const CONNECTOR_UPDATES = 500;
+const DASHBOARD_ROUNDS = 20;
 /** Above this many invitations the drift check (a second full recomputation) is skipped. */
 const DRIFT_CHECK_UP_TO = 2_000_000;
 
@@ -215,7 +218,7 @@ async function measure(db: Db, opts: { invitations: number; inviters: number }):
     compactions.push(ms);
     compactedAt = performance.now();
   };
-  const toAccept = await openInvitations(db, n, 2 * WRITE_ROUNDS * (WRITES_PER_ROUND + WARMUP) + FRESH_READS + WARMUP + 10);
+  const toAccept = await openInvitations(db, n, 2 * WRITE_ROUNDS * (WRITES_PER_ROUND + WARMUP) + FRESH_READS + DASHBOARD_ROUNDS + 2 * WARMUP + 10);
   let nextAccept = 0;
   const accept = () => {
     const id = toAccept[nextAccept++];
@@ -288,6 +291,20 @@ async function measure(db: Db, opts: { invitations: number; inviters: number }):
     0,
   );
   rows.push({ operation: 'fresh K after an acceptance: view (commit + REFRESH + read)', n: refreshRuns, totalMs: median(freshView), runsMs: freshView });
+  // The same acceptance as a dashboard sees it: commit → the publisher's refresh → the socket.
+  say(`dashboard path: ${DASHBOARD_ROUNDS} × (accept → platform K received by a watching Socket.IO client)…`);
+  const acceptTouching = async () => {
+    const id = toAccept[nextAccept++];
+    if (!id) throw new Error('ran out of open invitations to accept');
+    const [row] = await db.query<{ inviter_id: string; recipient_email: string }>(
+      `UPDATE invitations SET status = 'accepted', updated_at = now() WHERE id = $1 RETURNING inviter_id, recipient_email`,
+      [id],
+    );
+    return { inviterId: row!.inviter_id, email: row!.recipient_email };
+  };
+  const toDashboard = await dashboardPath(db, acceptTouching, inviterId(1), DASHBOARD_ROUNDS, WARMUP);
+  rows.push({ ...latencyRow('acceptance → K on a connected dashboard (commit → socket, watching)', toDashboard, 'METRICS_COALESCE_MS 250; target < 1 s'), throughput: undefined });
+  lines.push(`acceptance → K on a connected dashboard: p50 ${fmt(percentile(toDashboard, 50))} ms, p99 ${fmt(percentile(toDashboard, 99))} ms (the view: commit + REFRESH + read ${fmt(median(freshView))} ms, before any broadcast)`);
   const freshRatio = median(freshView) / percentile(freshCounters, 50);
   lines.push(`fresh K: counters ${fmt(percentile(freshCounters, 50))} ms vs view ${fmt(median(freshView))} ms (${Math.round(freshRatio).toLocaleString('en-US')}× faster)`);
   lines.push(`read K p99: counters ${fmt(percentile(readPlatform, 99))} ms (random windows and values ${fmt(Math.max(percentile(readRandom, 99), percentile(readValue, 99)))} ms) vs view ${fmt(percentile(viewReads, 99))} ms`);

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { type AccessRow } from '../../shared/access';
 import { ClientErrorReport } from '../../shared/alerts';
+import { NewBooking } from '../../shared/bookings';
 import { SegmentDefinition } from '../../shared/analytics/segments';
 import { VariantName } from '../../shared/experiments/config';
 import { ShortCodeRequest, ShortCodeSignupRequest, SignupRequest } from '../../shared/invites';
@@ -65,6 +66,7 @@ export const bodyExamples: Record<string, BodyExample> = {
   'POST /api/sync/viral_events/push': body(EventPushRequest, {
     rows: [{ newDocumentState: { id: '0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2c', type: 'invitation.opened', invitationId: invitation.id, capturedAt: new Date().toISOString(), deviceId: 'fuzz-device' } }],
   }),
+  'POST /api/bookings': body(NewBooking, { id: SOME_UUID, couple: 'couple@demo.plusone', supplierId: 'u-ritz', amountCents: 1_240_000, bookedAt: '2026-01-02T10:00:00Z' }),
   'POST /api/segments': body(NewSegment, { name: 'Fuzzed segment', rule: { combinator: 'and', conditions: [{ field: 'tier', operator: 'exists', value: null }] } }),
   'POST /api/experiments/email/variants/control': body(VariantInput, { subject: 'Join us', body: 'Hello {{recipientName}}, {{inviteUrl}}', weight: 1 }),
   'POST /api/experiments/email/settings': body(SettingsInput, { mode: 'fixed', threshold: 0.95, status: 'running' }),
@@ -85,8 +87,7 @@ export const bodyExamples: Record<string, BodyExample> = {
 export const queryEdges: Record<string, Record<string, string[]>> = {
   'GET /api/viral/coefficient': { windowDays: ['7', '90', '0', '-7', '7.0', '1e1', '0x1e', ' 30', '30 ', '9007199254740993'] },
   'GET /api/viral/k': {
-    windowDays: ['1', '90', '91', '0', '-1', '1.5', '1e1', ' 30', '9007199254740993'],
-    end: ['0001-01-01', '0001-03-31', '1970-01-01', '2000-02-29', '2001-02-29', '9999-12-31', '0000-01-01', '2026-13-01', '2026-1-1', '+2026-01-01', '2026-01-01T00:00:00Z'],
+    windowDays: ['7', '90', '1', '12', '91', '0', '-1', '1.5', '1e1', ' 30', '9007199254740993'],
     dim: ['all', 'actor', 'channel', 'variant', 'experiment', 'ALL', 'org', ''],
     val: ['', 'email', 'u-ritz', 'x'.repeat(40), 'x'.repeat(41), "'; DROP TABLE users; --", '%', '_', '\\'],
   },
@@ -103,7 +104,7 @@ export const queryEdges: Record<string, Record<string, string[]>> = {
 /** Queries the routes read, as a valid example (every key the route knows). */
 export const queryExamples: Record<string, Record<string, string>> = {
   'GET /api/viral/coefficient': { windowDays: '30' },
-  'GET /api/viral/k': { windowDays: '30', end: '2026-01-01', dim: 'channel', val: 'email' },
+  'GET /api/viral/k': { windowDays: '30', dim: 'channel', val: 'email' },
   'GET /api/segments/:id/export': { format: 'json' },
   'GET /api/webhooks/endpoints/:id/attempts': { limit: '10', before: '5' },
   'GET /api/export/:dataset': { format: 'json', from: '2026-01-01', to: '2026-01-31', type: 'invitation.accepted' },

@@ -28,6 +28,7 @@ export const apiInput = {
     'POST /api/auth/login',
     'POST /api/sync/:collection/pull',
     'POST /api/sync/:collection/push',
+    'POST /api/bookings',
     'POST /api/segments',
     'POST /api/experiments/:channel/variants/:name',
     'POST /api/experiments/:channel/settings',

@@ -1,16 +1,18 @@
 /**
- * Small counts that two shown figures would give away (issue 8 point 7): the attribution
- * report's headline under 5 referred people and its direct/indirect split, an experiment arm
- * that a variant's total across channels minus its shown arms would reveal, and a weekly cohort
- * that a window spanning whole weeks minus the other weeks would reveal. Each showed a figure
- * over fewer than 5 people before the fix.
+ * Small counts that two shown figures would give away (issue 8 point 7, issue 6 point 6): the
+ * attribution report's headline under 5 referred people and its direct/indirect split, a
+ * referrer's own revenue by level, an experiment arm that a variant's total across channels
+ * minus its shown arms would reveal, a weekly cohort that a window spanning whole weeks minus
+ * the other weeks would reveal, and K over windows other than the published ones (two a day
+ * apart, or a week ending on a Sunday). Each showed a figure over fewer than 5 people before
+ * the fix.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import type { MetricsDoc } from '../../shared/metrics';
 import { addUser, pullAll, TEST_PASSWORD } from '../test/fixtures';
 import { startTestServer, type ApiClient, type TestServer } from '../test/server';
-import { readAttributionReport } from '../viral/attribution';
+import { readAttributionReport, readUserAttribution } from '../viral/attribution';
 import { readTrend } from '../viral/snapshots';
 import { addOldInvitations } from './privacyFixtures';
 
@@ -50,6 +52,31 @@ describe('the attribution report', () => {
   });
 });
 
+describe("a referrer's own referral revenue", () => {
+  it('names everyone 3 levels down but shows what each booked for direct referrals only, and no level figure from 1 to 4 bookers', async () => {
+    await addUser(server.testDb.db, { id: 'trk-lead', email: 'trk-lead@derive.test', role: 'supplier', orgId: 'org-trk' });
+    for (let i = 0; i < 5; i++) await referredBooker(`trk-a${i}`, 'trk-lead', 100);
+    await referredBooker('trk-b0', 'trk-a0', 40);
+    await referredBooker('trk-b1', 'trk-a0', 60);
+    await referredBooker('trk-c0', 'trk-b0', 7);
+    const before = await readUserAttribution(server.testDb.db, 'trk-lead');
+    // 8 bookers: the total shows; 3 below level 1 would be total − direct, so direct hides too.
+    expect(before.referredRevenue).toEqual({ people: 8, total: 607, direct: null, indirect: null, byLevel: [null, null, null], suppressed: false });
+    const a0 = before.tree.children.find((c) => c.userId === 'trk-a0')!;
+    expect([a0.revenue, a0.children.map((c) => [c.name, c.revenue]), a0.children[0]!.children.map((c) => [c.name, c.revenue])]).toEqual([
+      100,
+      [['trk-b0', null], ['trk-b1', null]],
+      [['trk-c0', null]],
+    ]);
+
+    // 5 at level 2 and 1 at level 3: direct and indirect show; the levels below do not (level 2 = indirect − level 3).
+    for (let i = 2; i < 5; i++) await referredBooker(`trk-b${i}`, 'trk-a1', 10);
+    expect((await readUserAttribution(server.testDb.db, 'trk-lead')).referredRevenue).toEqual({
+      people: 11, total: 637, direct: 500, indirect: 137, byLevel: [500, null, null], suppressed: false,
+    });
+  });
+});
+
 describe('experiment arms beside the channel and variant totals', () => {
   it('an arm shown within its channel is hidden when its variant total minus it would give away a hidden arm of another channel', async () => {
     // Today (the starter experiments began today): email control 5 and variant_a 3; SMS 5 and 5.
@@ -62,7 +89,7 @@ describe('experiment arms beside the channel and variant totals', () => {
         await addOldInvitations(server.testDb.db, [{ inviterId: id, recipientEmail: `guest-${id}@derive.test`, daysAgo: 0, channel: channel as 'email' | 'sms', variant, ...phone }]);
       }
     }
-    const k = async (q: string) => (await owner.get(`/api/viral/k?windowDays=1&${q}`)).body;
+    const k = async (q: string) => (await owner.get(`/api/viral/k?windowDays=7&${q}`)).body;
     // What anyone signed in can read: variant_a's total over both channels (8 inviters).
     expect(await k('dim=variant&val=variant_a')).toMatchObject({ suppressed: false, inviters: 8 });
     expect(await k('dim=channel&val=sms')).toMatchObject({ suppressed: false, inviters: 10 });
@@ -101,6 +128,15 @@ describe('weekly cohorts beside the 30-day window', () => {
     // 30-day total (29) minus 8, 7, 6 and 5 would be this week's 3: the 5 is hidden with it.
     expect(last).toEqual([[8, false], [7, false], [6, false], [null, true], [null, true]]);
   });
+  it('GET /api/viral/k will not give that week as a 7-day window ending on its Sunday: only windows ending today are published', async () => {
+    const today = new Date();
+    const monday = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - ((today.getUTCDay() + 6) % 7)));
+    // The week of 5 hidden above as the complement: the one before last, Monday to Sunday.
+    const sunday = new Date(monday.getTime() - 8 * 86_400_000).toISOString().slice(0, 10);
+    const res = await owner.get(`/api/viral/k?windowDays=7&end=${sunday}`);
+    expect([res.status, res.body.error?.code, res.body.inviters]).toEqual([400, 'INVALID_INPUT', undefined]);
+    expect(res.body.error.message).toBe('end: K is published only for windows ending today: leave out end');
+  });
 });
 
 describe('super-connector counts per tier', () => {
@@ -111,6 +147,25 @@ describe('super-connector counts per tier', () => {
     for (const role of ['supplier', 'couple', 'coordinator'] as const) {
       await addUser(server.testDb.db, { id: `u-${role}`, email: `${role}@derive.test`, role, orgId: role === 'couple' ? null : `org-${role}` });
       expect(await ids(await server.as(`${role}@derive.test`, TEST_PASSWORD)), role).not.toContain('connectors');
+    }
+  });
+});
+
+describe('K over the published windows only', () => {
+  it('two windows a day apart are not both answered (their difference is one day, here one person)', async () => {
+    // One person invites, alone, 7 days ago: in an 8-day window, not in the 7-day one. Both
+    // windows have 5 inviters and more (the arms above invited today).
+    await addUser(server.testDb.db, { id: 'lone', email: 'lone@derive.test', role: 'supplier' });
+    await addOldInvitations(server.testDb.db, [1, 2, 3].map((n) => ({ inviterId: 'lone', recipientEmail: `lone-${n}@derive.test`, daysAgo: 7 })));
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    for (const q of ['windowDays=8', 'windowDays=1', 'windowDays=6', `windowDays=7&end=${yesterday}`]) {
+      const res = await owner.get(`/api/viral/k?${q}`);
+      expect([res.status, res.body.error?.code], q).toEqual([400, 'INVALID_INPUT']);
+      expect(res.body.error.message, q).toMatch(/^(windowDays: must be one of 7, 30, 90 \(days ending today\)|end: K is published only for windows ending today: leave out end)$/);
+    }
+    for (const days of [7, 30, 90]) {
+      const res = await owner.get(`/api/viral/k?windowDays=${days}`);
+      expect([res.status, res.body.end], String(days)).toEqual([200, new Date().toISOString().slice(0, 10)]);
     }
   });
 });

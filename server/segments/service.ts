@@ -4,7 +4,9 @@
  *
  * - A refresh evaluates every definition over fresh profiles with the shared evaluator, writes
  *   who joined and who left, and records exactly one `segment.joined` / `segment.left` event per
- *   change, in the same transaction. Refreshes are serialised by an advisory lock (several
+ *   change, in the same transaction. A refresh of some users (`refreshUsers`: the people a write
+ *   just touched) does the same for them alone, so their changes reach the marketing feed
+ *   without waiting for a full pass; everyone else waits for the next full refresh. Refreshes are serialised by an advisory lock (several
  *   processes may refresh at once), so a change is never recorded twice; a refresh with nothing
  *   new records nothing.
  * - Deleting a custom segment is a change for each of its members: they leave it (with events).
@@ -100,19 +102,28 @@ async function applyChanges(tx: Queryable, changes: Change[], now: Date): Promis
   );
 }
 
-async function currentMembers(tx: Queryable): Promise<Map<string, string[]>> {
-  const rows = await tx.query<{ segment_id: string; user_id: string }>('SELECT segment_id, user_id FROM segment_members ORDER BY segment_id, user_id');
+async function currentMembers(tx: Queryable, userIds?: readonly string[]): Promise<Map<string, string[]>> {
+  const rows = userIds
+    ? await tx.query<{ segment_id: string; user_id: string }>(
+        'SELECT segment_id, user_id FROM segment_members WHERE user_id = ANY($1::text[]) ORDER BY segment_id, user_id',
+        [[...userIds]],
+      )
+    : await tx.query<{ segment_id: string; user_id: string }>('SELECT segment_id, user_id FROM segment_members ORDER BY segment_id, user_id');
   const bySegment = new Map<string, string[]>();
   for (const r of rows) bySegment.set(r.segment_id, [...(bySegment.get(r.segment_id) ?? []), r.user_id]);
   return bySegment;
 }
 
-/** Re-evaluates every segment inside `tx` (which it locks); returns the number of changes. */
-export async function refreshWithin(tx: Queryable, now: Date): Promise<number> {
+/**
+ * Re-evaluates every segment inside `tx` (which it locks) for everyone, or for `userIds` only
+ * (their memberships before and after; nobody else's); returns the number of changes.
+ */
+export async function refreshWithin(tx: Queryable, now: Date, userIds?: readonly string[]): Promise<number> {
+  if (userIds?.length === 0) return 0;
   await tx.query('SELECT pg_advisory_xact_lock($1)', [SEGMENT_LOCK]);
   const definitions = await listDefinitions(tx);
-  const profiles = await readProfiles(tx, now);
-  const before = await currentMembers(tx);
+  const profiles = await readProfiles(tx, now, userIds);
+  const before = await currentMembers(tx, userIds);
   const changes: Change[] = [];
   for (const def of definitions) {
     const { joined, left } = membershipChanges(before.get(def.id) ?? [], segmentMembers(profiles, def));
@@ -125,6 +136,12 @@ export async function refreshWithin(tx: Queryable, now: Date): Promise<number> {
 
 export async function refreshSegments(db: Db, now: Date): Promise<{ changed: number }> {
   return { changed: await db.transaction((tx) => refreshWithin(tx, now)) };
+}
+
+/** The same for a few users (the people a write touched): their joins and leaves, now. */
+export async function refreshUsers(db: Db, userIds: readonly string[], now: Date): Promise<{ changed: number }> {
+  if (userIds.length === 0) return { changed: 0 };
+  return { changed: await db.transaction((tx) => refreshWithin(tx, now, userIds)) };
 }
 
 export interface SegmentSummary {

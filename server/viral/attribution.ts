@@ -1,13 +1,14 @@
 /**
  * Attribution on the server: who referred whom (users.referred_by, set by the trigger of
  * migration 004 when an invitation is accepted), the chains, and referred revenue from
- * bookings. Chain depth, trees and revenue by level use the shared functions
- * (shared/analytics/attribution.ts); every aggregate over people goes through the privacy
- * rule (shared/analytics/privacy.ts) before it leaves the server.
+ * bookings. Chain depth, trees, revenue by level and the owner's report use the shared
+ * functions (shared/analytics/attribution.ts, revenueReport.ts); every aggregate over people
+ * goes through the privacy rules (shared/analytics/privacy.ts) before it leaves the server.
  */
-import { chainDepth, MAX_CHAIN_DEPTH_SHOWN, referralTree, referredRevenue, type ReferralNode } from '../../shared/analytics/attribution';
-import { isSuppressed, protectBreakdown, protectTotal } from '../../shared/analytics/privacy';
-import type { AttributionData, RevenueRow, UserData } from '../../shared/analytics/snapshots';
+import { chainDepth, hideRevenueBelow, levelFigures, MAX_CHAIN_DEPTH_SHOWN, referralTree, type ReferralNode } from '../../shared/analytics/attribution';
+import { protectLevels } from '../../shared/analytics/privacy';
+import { attributionReport, type ReferredBooking } from '../../shared/analytics/revenueReport';
+import type { AttributionData, UserData } from '../../shared/analytics/snapshots';
 import type { ConnectorTier } from '../../shared/analytics/superConnector';
 import type { Queryable } from '../db/db';
 
@@ -40,7 +41,11 @@ async function descendants(db: Queryable, userId: string): Promise<ReferralNode[
   );
 }
 
-/** The attribution part of a user's own snapshot. */
+/**
+ * The attribution part of a user's own snapshot. The people they referred are named, 3 levels
+ * deep; what each booked is shown for the people they referred themselves (level 1) only; the
+ * revenue by level goes through `protectLevels` (a level under 5 bookers says "fewer than 5").
+ */
 export async function readUserAttribution(db: Queryable, userId: string): Promise<Pick<UserData, 'referredBy' | 'chainDepth' | 'tree' | 'referredRevenue'>> {
   const up = await ancestors(db, userId);
   const referrerOf = new Map(up.map((u) => [u.id, u.referred_by]));
@@ -55,8 +60,12 @@ export async function readUserAttribution(db: Queryable, userId: string): Promis
     referredBy = { userId: referrerId, name: r?.name ?? 'someone', tier: r?.tier ?? null };
   }
   const nodes = await descendants(db, userId);
-  const revenue = referredRevenue(userId, nodes, MAX_CHAIN_DEPTH_SHOWN);
-  return { referredBy, chainDepth: depth, tree: referralTree(userId, nodes), referredRevenue: revenue };
+  return {
+    referredBy,
+    chainDepth: depth,
+    tree: hideRevenueBelow(referralTree(userId, nodes), 1),
+    referredRevenue: protectLevels(levelFigures(userId, nodes, MAX_CHAIN_DEPTH_SHOWN)),
+  };
 }
 
 /** Users whose own snapshot a change to these users affects: them and their referrers up to 3 levels. */
@@ -73,74 +82,33 @@ export async function withReferrers(db: Queryable, userIds: readonly string[]): 
   return rows.map((r) => r.id);
 }
 
-interface BookingRow {
-  couple_id: string;
-  dollars: number;
-  depth: number;
-  referrer_id: string;
-  referrer_name: string;
-  channel: string | null;
-  variant: string | null;
-  month: string;
-}
-
-function breakdown(rows: readonly BookingRow[], keyOf: (r: BookingRow) => string, labelOf: (r: BookingRow) => string, total: number): RevenueRow[] {
-  const groups = new Map<string, { label: string; people: Set<string>; revenue: number }>();
-  for (const r of rows) {
-    const key = keyOf(r);
-    const g = groups.get(key) ?? { label: labelOf(r), people: new Set<string>(), revenue: 0 };
-    g.people.add(r.couple_id);
-    g.revenue += r.dollars;
-    groups.set(key, g);
-  }
-  const plain = [...groups].map(([key, g]) => ({ key, label: g.label, people: g.people.size, revenue: g.revenue }));
-  return protectBreakdown(plain, { people: total }).map((r) =>
-    r.suppressed ? { key: r.key, label: r.label, people: null, revenue: null, suppressed: true } : { ...r, suppressed: false },
-  );
-}
-
 /**
- * The owner's attribution report: bookings by referred people up to 3 levels down a chain,
- * direct (the booker's referrer is a chain root) and indirect, by direct referrer, by the
- * channel and variant of the invitation that brought the booker, and by booking month.
+ * The owner's attribution report: every booking by a referred person, with the booker's three
+ * nearest referrers and the invitation that brought them in; what counts and what is hidden is
+ * decided in shared/analytics/revenueReport.ts.
  */
 export async function readAttributionReport(db: Queryable): Promise<AttributionData> {
-  const rows = await db.query<BookingRow>(
-    `WITH RECURSIVE d (id, depth) AS (
-       SELECT id, 0 FROM users WHERE referred_by IS NULL
-       UNION ALL
-       SELECT u.id, d.depth + 1 FROM users u JOIN d ON u.referred_by = d.id WHERE d.depth < $1)
-     SELECT b.couple_id, b.amount_cents::float8 / 100 AS dollars, d.depth, u.referred_by AS referrer_id,
-            r.name AS referrer_name, i.channel, i.variant, to_char(b.booked_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month
-       FROM bookings b JOIN d ON d.id = b.couple_id AND d.depth >= 1
-       JOIN users u ON u.id = b.couple_id JOIN users r ON r.id = u.referred_by
+  const rows = await db.query<{ couple_id: string; cents: string; r1: string; r1_name: string; r2: string | null; r2_name: string | null; r3: string | null; r3_name: string | null; channel: string | null; variant: string | null; month: string }>(
+    `SELECT b.couple_id, b.amount_cents AS cents, r1.id AS r1, r1.name AS r1_name, r2.id AS r2, r2.name AS r2_name, r3.id AS r3, r3.name AS r3_name,
+            i.channel, i.variant, to_char(b.booked_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month
+       FROM bookings b
+       JOIN users u ON u.id = b.couple_id
+       JOIN users r1 ON r1.id = u.referred_by
+       LEFT JOIN users r2 ON r2.id = r1.referred_by
+       LEFT JOIN users r3 ON r3.id = r2.referred_by
        LEFT JOIN invitations i ON i.id = u.referral_invitation_id`,
-    [MAX_CHAIN_DEPTH_SHOWN],
   );
-  const people = new Set(rows.map((r) => r.couple_id)).size;
-  const sum = (xs: readonly BookingRow[]) => xs.reduce((s, r) => s + r.dollars, 0);
-  const byReferrer = breakdown(rows, (r) => r.referrer_id, (r) => r.referrer_name, people)
-    .sort((a, b) => (b.revenue ?? -1) - (a.revenue ?? -1))
-    .slice(0, 20);
-  // Direct and indirect split the referred people (each booker sits at one depth): beside a
-  // shown total, one of them under 5 people takes the other with it. A part nobody is in is
-  // about nobody: it shows 0 (while the total shows) and hides nothing.
-  const parts = [rows.filter((r) => r.depth === 1), rows.filter((r) => r.depth > 1)].map((part) => ({
-    revenue: sum(part),
-    people: new Set(part.map((r) => r.couple_id)).size,
+  const bookings: ReferredBooking[] = rows.map((r) => ({
+    coupleId: r.couple_id,
+    cents: Number(r.cents),
+    referrers: [
+      { id: r.r1, name: r.r1_name },
+      ...(r.r2 !== null ? [{ id: r.r2, name: r.r2_name! }] : []),
+      ...(r.r2 !== null && r.r3 !== null ? [{ id: r.r3, name: r.r3_name! }] : []),
+    ],
+    channel: r.channel,
+    variant: r.variant,
+    month: r.month,
   }));
-  const used = parts.filter((p) => p.people > 0);
-  const verdict = protectBreakdown(used, { people });
-  const [direct, indirect] = parts.map((p) =>
-    p.people === 0 ? (isSuppressed(people) ? null : 0) : verdict[used.indexOf(p)]!.suppressed ? null : p.revenue,
-  );
-  return {
-    ...protectTotal(people, { total: sum(rows), referredPeople: people }),
-    direct: direct ?? null,
-    indirect: indirect ?? null,
-    byReferrer,
-    byChannel: breakdown(rows, (r) => r.channel ?? 'unknown', (r) => r.channel ?? 'unknown', people),
-    byVariant: breakdown(rows, (r) => r.variant ?? 'unknown', (r) => r.variant ?? 'unknown', people),
-    byMonth: breakdown(rows, (r) => r.month, (r) => r.month, people).sort((a, b) => a.key.localeCompare(b.key)),
-  };
+  return attributionReport(bookings);
 }

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSnapshot } from '../../shared/analytics/snapshots';
 import { CoefficientAnswer, CoefficientSnapshot, type MetricsDoc } from '../../shared/metrics';
 import { kStatus } from '../../shared/viral';
+import type { Queryable } from '../db/db';
+import { insertInvitations } from '../sync/invitations';
 import { addUser, pullAll, TEST_PASSWORD } from '../test/fixtures';
 import { newInvitation, startTestServer, type ApiClient, type TestServer } from '../test/server';
 
@@ -113,5 +115,92 @@ describe('metrics snapshots (pull-only)', () => {
     expect(pulled.documents.filter((d) => d.kind === 'platform').map((d) => [d.id, readSnapshot('platform', d)!.sent]).sort()).toEqual(
       [7, 30, 90].map((w) => [`platform:${w}`, byWindow.get(w)!.sent! + 1]).sort(),
     );
+  });
+});
+
+const DAY = 86_400_000;
+
+/**
+ * Cycle time from the raw rows: the median of whole days from counting to acceptance of the
+ * window's accepted invitations (not deleted, not excluded as fraud), and how many there are.
+ */
+async function cycleBySql(db: Queryable, windowDays: number): Promise<{ n: number; median: number | null }> {
+  const [row] = await db.query<{ n: number; median: number | null }>(
+    `SELECT count(*)::int AS n,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY floor(extract(epoch FROM accepted_at - counted_at) / 86400)) AS median
+       FROM invitations
+      WHERE NOT deleted AND status = 'accepted' AND NOT fraud_excluded
+        AND (counted_at AT TIME ZONE 'UTC')::date > (now() AT TIME ZONE 'UTC')::date - $1::int`,
+    [windowDays],
+  );
+  return { n: row!.n, median: row!.median === null ? null : Number(row!.median) };
+}
+
+async function platformSnapshots(s: TestServer, client: ApiClient) {
+  await s.plusone.metrics.settle();
+  await s.plusone.metrics.refresh();
+  const { documents } = await pullAll<MetricsDoc>(client, 'metrics');
+  return new Map(documents.filter((d) => d.kind === 'platform').map((d) => [readSnapshot('platform', d)!.windowDays, readSnapshot('platform', d)!]));
+}
+
+describe('cycle time (median days from invitation to acceptance)', () => {
+  it("is the raw rows' median in every window, as SQL computes it apart from the counters", async () => {
+    const snapshots = await platformSnapshots(server, ritz);
+    let compared = 0;
+    for (const windowDays of [7, 30, 90]) {
+      const raw = await cycleBySql(server.testDb.db, windowDays);
+      const doc = snapshots.get(windowDays)!;
+      if (raw.n >= 5) {
+        compared++;
+        expect({ windowDays, cycleDays: doc.cycleDays, cycleSuppressed: doc.cycleSuppressed }).toEqual({ windowDays, cycleDays: raw.median, cycleSuppressed: false });
+      } else {
+        expect({ windowDays, cycleDays: doc.cycleDays, cycleSuppressed: doc.cycleSuppressed }).toEqual({ windowDays, cycleDays: null, cycleSuppressed: raw.n > 0 });
+      }
+    }
+    // The demo data has enough acceptances for the median to show in the longer windows.
+    expect(compared).toBeGreaterThanOrEqual(2);
+  });
+
+  describe('over fewer than 5 acceptances', () => {
+    let small: TestServer;
+    let viewer: ApiClient;
+    const now = Date.now();
+    /** An invitation of `inviterId` counted `ageDays` ago, accepted `cycleDays` later. */
+    const accepted = (inviterId: string, ageDays: number, cycleDays: number) => ({
+      ...newInvitation(inviterId, { status: 'accepted' }),
+      orgId: null,
+      deleted: false,
+      countedAt: new Date(now - ageDays * DAY),
+      createdAt: new Date(now - ageDays * DAY),
+      timeSource: 'server' as const,
+      acceptedAt: new Date(now - (ageDays - cycleDays) * DAY + 60_000),
+    });
+
+    beforeAll(async () => {
+      small = await startTestServer({ demo: false });
+      const db = small.testDb.db;
+      // Five inviters, so the window's own figures show (DESIGN §6); four of them had an invitation accepted.
+      for (let i = 0; i < 5; i++) await addUser(db, { id: `u-inviter-${i}`, email: `inviter-${i}@cycle.test`, role: 'supplier', orgId: `org-${i}` });
+      await insertInvitations(db, [
+        accepted('u-inviter-0', 10, 1),
+        accepted('u-inviter-1', 10, 3),
+        accepted('u-inviter-2', 12, 4),
+        accepted('u-inviter-3', 15, 8),
+        { ...accepted('u-inviter-4', 5, 0), status: 'sent', acceptedAt: undefined },
+      ]);
+      viewer = await small.as('inviter-0@cycle.test', TEST_PASSWORD);
+    });
+    afterAll(() => small?.close());
+
+    it('is suppressed ("fewer than 5"), while the counts beside it show; the fifth acceptance shows it, equal to SQL\'s median', async () => {
+      const before = (await platformSnapshots(small, viewer)).get(30)!;
+      expect(before).toMatchObject({ suppressed: false, inviters: 5, accepted: 4, cycleDays: null, cycleSuppressed: true });
+      expect(await cycleBySql(small.testDb.db, 30)).toEqual({ n: 4, median: 3.5 });
+
+      await insertInvitations(small.testDb.db, [accepted('u-inviter-4', 20, 6)]);
+      const after = (await platformSnapshots(small, viewer)).get(30)!;
+      expect(await cycleBySql(small.testDb.db, 30)).toEqual({ n: 5, median: 4 });
+      expect(after).toMatchObject({ accepted: 5, cycleDays: 4, cycleSuppressed: false });
+    });
   });
 });

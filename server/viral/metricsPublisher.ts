@@ -2,11 +2,16 @@
  * Keeps the analytics snapshots fresh and pushes them live. A write marks the metrics dirty
  * (with the users it touched); one refresh runs per coalescing period at most (latest wins), so
  * a burst of writes costs one recomputation and one broadcast, and an acceptance reaches every
- * dashboard well within a second. Platform K goes out on its own; the touched users' own
- * snapshots and the owner's costlier ones (leaderboard, attribution, segments) at most every
- * SLOW_COALESCE_MS, after rescoring the touched suppliers (a tier change becomes an event then,
- * within seconds of the write, without the push waiting for it). A snapshot is rewritten (new rev) only when its data changed, and is served
- * only to its audience ('all', 'owner' or 'user:<id>').
+ * dashboard well within a second. Three passes, each on its own chain so none waits behind
+ * another:
+ * - fast (METRICS_COALESCE_MS): platform K, all windows;
+ * - touched (METRICS_TOUCHED_MS, ~200 ms): work on the touched users alone (their segment
+ *   memberships), so a change they cause reaches the marketing feed within a second;
+ * - slow (METRICS_SLOW_MS, 2 s): the touched users' own snapshots and the owner's costlier ones
+ *   (leaderboard, attribution, full segment re-evaluation), after rescoring the touched
+ *   suppliers (a tier change becomes an event then, without the push waiting for it).
+ * A snapshot is rewritten (new rev) only when its data changed, and is served only to its
+ * audience ('all', 'owner' or 'user:<id>').
  */
 import type { MetricsKind } from '../../shared/analytics/snapshots';
 import { snapshotIds } from '../../shared/analytics/snapshots';
@@ -36,6 +41,14 @@ interface MetricsRow extends FeedRow {
 }
 
 const toDoc = (r: MetricsRow): MetricsDoc => ({ id: r.id, kind: r.kind, computedAt: r.doc.computedAt, data: r.doc.data, rev: r.rev, _deleted: false });
+
+/** The audience of the platform figures (K and its parts): everyone signed in. */
+export const PLATFORM_AUDIENCE = 'all';
+
+/** Whether `user` may read snapshots of `audience`: the rule pullMetrics applies in SQL, for the live rooms. */
+export function mayRead(user: SessionUser, audience: string): boolean {
+  return audience === PLATFORM_AUDIENCE || audience === `user:${user.id}` || (audience === 'owner' && isAdmin(user.role));
+}
 
 export async function pullMetrics(db: Queryable, user: SessionUser, checkpoint: Checkpoint | null, limit: number): Promise<PullResponse<MetricsDoc>> {
   const page = await readFeed<MetricsRow>(
@@ -71,7 +84,13 @@ export interface DirtyHint {
 /** Extra snapshots computed by other modules (segments, experiments), for the owner unless they say 'all'. */
 export type SnapshotSource = (db: Db, now: Date) => Promise<{ id: string; kind: MetricsKind; data: object; audience?: 'all' | 'owner' } | null>;
 
-/** People whose own snapshots one slow pass recomputes at most. */
+/**
+ * Work on the people a write touched (ids, with the recipients' emails resolved), run soon after
+ * the write; returns a snapshot to write when that work changed one (for the owner unless it says 'all').
+ */
+export type TouchedSource = (db: Db, userIds: string[], now: Date) => Promise<{ id: string; kind: MetricsKind; data: object; audience?: 'all' | 'owner' } | null>;
+
+/** People whose own snapshots one slow (or touched) pass recomputes at most. */
 export const USERS_PER_PASS = 100;
 
 function takeSome(set: Set<string>, n: number): string[] {
@@ -82,15 +101,23 @@ function takeSome(set: Set<string>, n: number): string[] {
 
 /** The owner's snapshots (leaderboard, attribution, segments) cost more and wait this long at least. */
 export const SLOW_COALESCE_MS = 2000;
+/** The touched users' segment memberships: soon, so the marketing feed hears within a second. */
+export const TOUCHED_COALESCE_MS = 200;
+
+type PassKind = 'fast' | 'touched' | 'slow';
 
 export class MetricsPublisher {
   private fastTimer: NodeJS.Timeout | null = null;
   private slowTimer: NodeJS.Timeout | null = null;
+  private touchedTimer: NodeJS.Timeout | null = null;
   /** One chain per kind: K never waits behind the owner's costlier snapshots. */
-  private readonly running = { fast: Promise.resolve() as Promise<unknown>, slow: Promise.resolve() as Promise<unknown> };
+  private readonly running: Record<PassKind, Promise<unknown>> = { fast: Promise.resolve(), touched: Promise.resolve(), slow: Promise.resolve() };
   private users = new Set<string>();
   private emails = new Set<string>();
+  /** The same people for the touched pass, which drains its own copy. */
+  private readonly touched = { users: new Set<string>(), emails: new Set<string>() };
   private readonly sources: SnapshotSource[] = [];
+  private readonly touchedSources: TouchedSource[] = [];
   private readonly ensured = new Set<string>();
 
   constructor(
@@ -99,6 +126,7 @@ export class MetricsPublisher {
     private readonly publish: (docs: PublishedDoc[]) => void,
     private readonly log: Logger,
     private readonly slowCoalesceMs = Math.max(coalesceMs, SLOW_COALESCE_MS),
+    private readonly touchedCoalesceMs = TOUCHED_COALESCE_MS,
   ) {}
 
   /** Where events this publisher records (tier changes) go live. */
@@ -111,7 +139,12 @@ export class MetricsPublisher {
     this.sources.push(source);
   }
 
-  /** Something the figures depend on changed: K soon, the users' and the owner's snapshots a little later. */
+  /** Runs on the touched pass: only for the users a write named, soon after it. */
+  addTouchedSource(source: TouchedSource): void {
+    this.touchedSources.push(source);
+  }
+
+  /** Something the figures depend on changed: K soon, the touched users' segments next, their and the owner's snapshots a little later. */
   markDirty(hint: DirtyHint = {}): void {
     for (const id of hint.userIds ?? []) this.users.add(id);
     for (const e of hint.emails ?? []) this.emails.add(e.toLowerCase());
@@ -119,10 +152,23 @@ export class MetricsPublisher {
       this.fastTimer = null;
       this.enqueue('fast');
     }, this.coalesceMs);
+    if (this.touchedSources.length > 0 && (hint.userIds?.length || hint.emails?.length)) {
+      for (const id of hint.userIds ?? []) this.touched.users.add(id);
+      for (const e of hint.emails ?? []) this.touched.emails.add(e.toLowerCase());
+      this.armTouched();
+    }
     this.armSlow();
   }
 
   private stopped = false;
+
+  private armTouched(): void {
+    if (this.stopped) return;
+    this.touchedTimer ??= setTimeout(() => {
+      this.touchedTimer = null;
+      this.enqueue('touched');
+    }, this.touchedCoalesceMs);
+  }
 
   private armSlow(): void {
     if (this.stopped) return;
@@ -133,18 +179,18 @@ export class MetricsPublisher {
   }
 
   /** A refresh of each kind waiting to start, at most: it reads the latest state when it runs. */
-  private readonly waiting = { fast: false, slow: false };
+  private readonly waiting: Record<PassKind, boolean> = { fast: false, touched: false, slow: false };
 
   /**
    * Refreshes run one at a time. While one runs, a second of the same kind may wait; more would
    * only redo the same work, and under overload they would pile up without end.
    */
-  private enqueue(kind: 'fast' | 'slow'): void {
+  private enqueue(kind: PassKind): void {
     if (this.waiting[kind]) return;
     this.waiting[kind] = true;
     const job = () => {
       this.waiting[kind] = false;
-      return kind === 'fast' ? this.refreshFast() : this.refreshSlow();
+      return kind === 'fast' ? this.refreshFast() : kind === 'touched' ? this.refreshTouched() : this.refreshSlow();
     };
     this.running[kind] = this.running[kind].then(job).catch((err) => this.log.error({ err }, 'metrics refresh failed'));
   }
@@ -169,6 +215,29 @@ export class MetricsPublisher {
     return written.map((w) => w.doc);
   }
 
+  /** The touched sources (segment memberships) for a bounded share of the people writes touched since the last pass. */
+  private async refreshTouched(): Promise<MetricsDoc[]> {
+    const now = new Date();
+    const userIds = takeSome(this.touched.users, USERS_PER_PASS);
+    const emails = takeSome(this.touched.emails, USERS_PER_PASS);
+    if (this.touched.users.size > 0 || this.touched.emails.size > 0) this.armTouched();
+    const ids = new Set([...userIds, ...(await this.idsOf(emails))]);
+    if (ids.size === 0) return [];
+    const written: PublishedDoc[] = [];
+    for (const source of this.touchedSources) {
+      const s = await source(this.db, [...ids], now);
+      const doc = s && (await upsert(this.db, s.id, s.kind, s.audience ?? 'owner', s.data, now));
+      if (doc) written.push(doc);
+    }
+    if (written.length > 0) this.publish(written);
+    return written.map((w) => w.doc);
+  }
+
+  private async idsOf(emails: string[]): Promise<string[]> {
+    if (emails.length === 0) return [];
+    return (await this.db.query<{ id: string }>('SELECT id FROM users WHERE email = ANY($1::text[])', [emails])).map((r) => r.id);
+  }
+
   /** The touched users' own snapshots (standing, referrals), then the owner's: leaderboard, attribution report, added sources (segments). */
   private async refreshSlow(): Promise<MetricsDoc[]> {
     const now = new Date();
@@ -179,9 +248,7 @@ export class MetricsPublisher {
     if (this.users.size > 0 || this.emails.size > 0) this.armSlow();
     const written: PublishedDoc[] = [];
     const keep = (d: PublishedDoc | null) => d && written.push(d);
-    const byEmail = emails.length
-      ? (await this.db.query<{ id: string }>('SELECT id FROM users WHERE email = ANY($1::text[])', [emails])).map((r) => r.id)
-      : [];
+    const byEmail = await this.idsOf(emails);
     // Super-connector standing of the touched suppliers: a tier change is recorded as an event.
     const tierEvents = await this.db.transaction((tx) => updateConnectors(tx, userIds, now));
     if (tierEvents.length > 0) this.onEvents(tierEvents);
@@ -219,18 +286,24 @@ export class MetricsPublisher {
       this.fastTimer = null;
       this.enqueue('fast');
     }
+    if (this.touchedTimer) {
+      clearTimeout(this.touchedTimer);
+      this.touchedTimer = null;
+      this.enqueue('touched');
+    }
     if (this.slowTimer) {
       clearTimeout(this.slowTimer);
       this.slowTimer = null;
       this.enqueue('slow');
     }
-    await Promise.all([this.running.fast, this.running.slow]);
+    await Promise.all([this.running.fast, this.running.touched, this.running.slow]);
   }
 
   stop(): void {
     this.stopped = true;
     if (this.fastTimer) clearTimeout(this.fastTimer);
+    if (this.touchedTimer) clearTimeout(this.touchedTimer);
     if (this.slowTimer) clearTimeout(this.slowTimer);
-    this.fastTimer = this.slowTimer = null;
+    this.fastTimer = this.touchedTimer = this.slowTimer = null;
   }
 }

@@ -1,8 +1,16 @@
 /**
  * Analytics over HTTP. `GET /api/viral/coefficient` answers DESIGN §8's shape from the
- * counters (any of the selectable windows); `GET /api/viral/k` answers any window of up to 90
- * days ending on any day, for the platform or one breakdown value; the owner can run the drift
- * check and the super-connector recompute on demand (both also run on a schedule, jobs.ts).
+ * counters (any of the selectable windows); `GET /api/viral/k` answers the same published
+ * windows (7, 30 or 90 days ending today), for the platform or one breakdown value; the owner
+ * can run the drift check and the super-connector recompute on demand (both also run on a
+ * schedule, jobs.ts).
+ *
+ * Why only those windows (DESIGN §6, small counts): the counters could serve any window, but
+ * two windows a day apart differ by one day's invitations (one person's, on a quiet day), and
+ * a 7-day window ending on a Sunday is a weekly cohort that the dashboard may hide as a
+ * complement. Published figures are the ones the privacy rules were checked against: the
+ * windows the snapshots carry, their weekly cohorts and the differences of the windows
+ * (snapshots.ts `readTrend`).
  */
 import express, { type Express } from 'express';
 import { z } from 'zod';
@@ -10,7 +18,7 @@ import { kInterval } from '../../shared/analytics/intervals';
 import { isSuppressed, protectOne, protectTotal } from '../../shared/analytics/privacy';
 import { ErrorCode } from '../../shared/errors';
 import { isAdmin } from '../../shared/roles';
-import { DEFAULT_WINDOW_DAYS, kStatus, MAX_WINDOW_DAYS, utcDay, viralCoefficient, windowChoices, windowEnding } from '../../shared/viral';
+import { DEFAULT_WINDOW_DAYS, kStatus, utcDay, viralCoefficient, windowChoices, windowEnding } from '../../shared/viral';
 import { requireUser } from '../auth/routes';
 import type { Db } from '../db/db';
 import { HttpError, parse } from '../http/errors';
@@ -20,18 +28,18 @@ import { checkDrift } from './kRebuild';
 import { hiddenArms } from './experimentArms';
 import type { MetricsPublisher } from './metricsPublisher';
 
-const CoefficientQuery = z.strictObject({
-  windowDays: z.coerce
-    .number()
-    .int()
-    .refine((d) => (windowChoices as readonly number[]).includes(d), `must be one of ${windowChoices.join(', ')}`)
-    .default(DEFAULT_WINDOW_DAYS),
-});
+const PublishedWindow = z.coerce
+  .number()
+  .int()
+  .refine((d) => (windowChoices as readonly number[]).includes(d), `must be one of ${windowChoices.join(', ')} (days ending today)`)
+  .default(DEFAULT_WINDOW_DAYS);
+
+const CoefficientQuery = z.strictObject({ windowDays: PublishedWindow });
 
 const KQuery = z.strictObject({
-  windowDays: z.coerce.number().int().min(1).max(MAX_WINDOW_DAYS).default(DEFAULT_WINDOW_DAYS),
-  // Not before 1970: a window ending early in year 1 would start before it (PostgreSQL has no year 0).
-  end: z.iso.date().refine((d) => d >= '1970-01-01', 'must be 1970-01-01 or later').optional(),
+  windowDays: PublishedWindow,
+  // Named so that a caller who sends it learns why it is refused (see the header).
+  end: z.never({ error: 'K is published only for windows ending today: leave out end' }).optional(),
   dim: z.enum(dimensions).default('all'),
   val: z.string().max(40).default(''),
 });
@@ -69,7 +77,7 @@ export function installViral(app: Express, db: Db, metrics: MetricsPublisher): v
   router.get('/k', async (req, res) => {
     requireUser(req);
     const q = parse(KQuery, req.query);
-    const w = windowEnding(q.end ?? utcDay(new Date()), q.windowDays);
+    const w = windowEnding(utcDay(new Date()), q.windowDays);
     const c = await readWindow(db, q.dim, q.dim === 'all' ? '' : q.val, w);
     const invited = invitedOf(c);
     const parts = viralCoefficient({ invited, accepted: c.accepted, inviters: c.inviters });

@@ -5,8 +5,9 @@
  * privacy rule: a slice over fewer than 5 inviters is suppressed, with a complement where one
  * hidden slice could be derived from the total.
  */
-import { kInterval, medianFromHistogram } from '../../shared/analytics/intervals';
-import { protectBreakdown, protectPeriods, protectTotal } from '../../shared/analytics/privacy';
+import { kInterval, shownMedian } from '../../shared/analytics/intervals';
+import { breakdownLabels } from '../../shared/analytics/labels';
+import { protectBreakdown, protectPeriods, protectTotal, windowDifferences } from '../../shared/analytics/privacy';
 import type { ConnectorsData, KSlice, PlatformData, UserData } from '../../shared/analytics/snapshots';
 import { connectorTiers } from '../../shared/analytics/superConnector';
 import { funnel, kStatus, utcDay, viralCoefficient, weeklyCohorts, windowChoices, windowEnding } from '../../shared/viral';
@@ -18,12 +19,7 @@ import { invitedOf, readBreakdown, readCycleHistogram, readWindow, type Dimensio
 
 export const TREND_WEEKS = 12;
 
-const labels: Record<Exclude<Dimension, 'all'>, (val: string) => string> = {
-  actor: (v) => (v === 'supplier' ? 'Suppliers' : v === 'couple' ? 'Couples' : v),
-  channel: (v) => ({ email: 'Email', sms: 'SMS', whatsapp: 'WhatsApp' })[v] ?? v,
-  variant: (v) => v.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
-  experiment: (v) => v,
-};
+const labels: Record<Exclude<Dimension, 'all'>, (val: string) => string> = breakdownLabels;
 
 function slice(key: string, label: string, c: WindowCounts, suppressed: boolean): KSlice {
   if (suppressed) {
@@ -54,7 +50,9 @@ async function breakdownSlices(db: Queryable, dim: Exclude<Dimension, 'all'>, w:
 /**
  * K of each of the last TREND_WEEKS weekly cohorts (the same for every window). Each platform
  * window is published beside them; one that spans whole weeks (the 30-day window on a Tuesday)
- * is their total, so a small week in it takes a complement (protectPeriods).
+ * is their total, so a small week in it takes a complement (protectPeriods). So is the
+ * difference of two published windows (30 − 7, 90 − 30, 90 − 7 days: they all end today), should
+ * it span whole weeks. GET /api/viral/k publishes no other window (routes.ts).
  */
 export async function readTrend(db: Queryable, now: Date): Promise<KSlice[]> {
   const weeks: Array<WindowCounts & { start: string; end: string; people: number }> = [];
@@ -68,7 +66,7 @@ export async function readTrend(db: Queryable, now: Date): Promise<KSlice[]> {
     const w = windowEnding(today, days);
     windows.push({ ...w, people: (await readWindow(db, 'all', '', w)).inviters });
   }
-  return protectPeriods(weeks, windows, today).map((c) => slice(c.start, `Week of ${c.start}`, c, c.suppressed));
+  return protectPeriods(weeks, [...windows, ...windowDifferences(windows)], today).map((c) => slice(c.start, `Week of ${c.start}`, c, c.suppressed));
 }
 
 export async function platformSnapshot(db: Queryable, windowDays: number, now: Date, trend?: KSlice[]): Promise<PlatformData> {
@@ -78,6 +76,8 @@ export async function platformSnapshot(db: Queryable, windowDays: number, now: D
   const parts = viralCoefficient({ invited, accepted: all.accepted, inviters: all.inviters });
   const interval = kInterval(all.accepted, all.inviters);
   const f = funnel(all);
+  // Cycle time is a median over the window's acceptances: hidden over fewer than 5 of them.
+  const cycle = shownMedian(await readCycleHistogram(db, w));
   // Over fewer than 5 inviters the platform's own figures are hidden too (DESIGN §6).
   const figures = protectTotal(all.inviters, {
     k: parts.k,
@@ -90,13 +90,14 @@ export async function platformSnapshot(db: Queryable, windowDays: number, now: D
     invitesPerInviter: parts.invitesPerInviter,
     acceptanceRate: parts.acceptanceRate,
     funnel: { sent: f.sent, delivered: f.delivered, opened: f.opened, accepted: f.accepted },
-    cycleDays: medianFromHistogram(await readCycleHistogram(db, w)),
+    cycleDays: cycle.value,
   });
   return {
     windowDays,
     start: w.start,
     end: w.end,
     ...figures,
+    cycleSuppressed: figures.suppressed || cycle.suppressed,
     breakdowns: {
       actor: await breakdownSlices(db, 'actor', w, all.inviters),
       channel: await breakdownSlices(db, 'channel', w, all.inviters),

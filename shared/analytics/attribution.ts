@@ -9,9 +9,17 @@
  *   last shown level reports in `hiddenBelow` how many people sit beneath it, so the UI can
  *   say "+4 more" without naming them. Children keep the order of the input nodes.
  * - `referredRevenue` adds up the revenue of the people the root referred: direct (level 1)
- *   and indirect (levels 2..maxLevels), with one figure per level.
+ *   and indirect (levels 2..maxLevels), with one figure per level; `levelFigures` gives each
+ *   level's revenue with the number of people in it who booked (revenue > 0).
+ * - `creditUp` is the same definition seen from the bookers: each booker's revenue is credited
+ *   to the referrers above them, up to 3 levels up (their referrer as direct revenue, the next
+ *   two as indirect). A booker deeper in a chain still counts for the 3 nearest referrers, never
+ *   for the ones further up. For every referrer, `creditUp` and `levelFigures` agree (tested).
+ * - `hideRevenueBelow` keeps the tree's names and shape but drops each person's revenue below
+ *   a level (a referrer sees what the people they referred booked, not those further down).
  * Duplicate user ids and cycles below the root throw a RangeError.
  */
+import type { LevelFigure } from './privacy';
 
 export const MAX_CHAIN_DEPTH_SHOWN = 3;
 /** The longest chain `chainDepth` follows. */
@@ -146,4 +154,74 @@ export function referredRevenue(
   );
   const [direct = 0, ...rest] = byLevel;
   return { direct, indirect: rest.reduce((sum, r) => sum + r, 0), byLevel };
+}
+
+/**
+ * Each level's revenue below `rootId` with the number of its people who booked (revenue > 0):
+ * `maxLevels` entries, level 1 first. The root need not be among the nodes.
+ */
+export function levelFigures(rootId: string, nodes: readonly ReferralNode[], maxLevels = MAX_CHAIN_DEPTH_SHOWN): LevelFigure[] {
+  assertLevels('maxLevels', maxLevels, MAX_CHAIN_WALK);
+  const levels = levelsBelow(rootId, indexNodes(nodes), maxLevels);
+  return Array.from({ length: maxLevels }, (_, i) => ({
+    people: (levels[i] ?? []).filter((n) => n.revenue > 0).length,
+    revenue: (levels[i] ?? []).reduce((sum, n) => sum + n.revenue, 0),
+  }));
+}
+
+/** Someone who booked, with their revenue (all their bookings). */
+export interface Booker {
+  userId: string;
+  revenue: number;
+}
+
+/** What one referrer is credited with. */
+export interface Credit {
+  /** `maxLevels` figures, level 1 first, as `levelFigures` gives them. */
+  levels: LevelFigure[];
+  /** The level-1 referrers of the bookers credited here at level 2 or deeper (whose direct revenue adds up to the indirect). */
+  through: Set<string>;
+}
+
+/**
+ * The referrers each booker's revenue is credited to: their referrer (level 1), that one's
+ * referrer (level 2), and so on up to `maxLevels`. The walk up stops early at someone nobody
+ * referred, and at a cycle (a referrer met twice, or the booker again). Returns the credit of
+ * every referrer credited with anything. Duplicate bookers throw a RangeError.
+ */
+export function creditUp(bookers: readonly Booker[], referrerOf: (id: string) => string | null, maxLevels = MAX_CHAIN_DEPTH_SHOWN): Map<string, Credit> {
+  assertLevels('maxLevels', maxLevels, MAX_CHAIN_WALK);
+  const seenBookers = new Set<string>();
+  const credit = new Map<string, Credit>();
+  for (const booker of bookers) {
+    if (seenBookers.has(booker.userId)) throw new RangeError(`booker ${booker.userId} appears twice`);
+    seenBookers.add(booker.userId);
+    const chain = new Set([booker.userId]);
+    let current = booker.userId;
+    let first: string | null = null;
+    for (let level = 0; level < maxLevels; level++) {
+      const up = referrerOf(current);
+      if (up === null || chain.has(up)) break;
+      chain.add(up);
+      first ??= up;
+      let c = credit.get(up);
+      if (!c) credit.set(up, (c = { levels: Array.from({ length: maxLevels }, () => ({ people: 0, revenue: 0 })), through: new Set() }));
+      c.levels[level]!.people += booker.revenue > 0 ? 1 : 0;
+      c.levels[level]!.revenue += booker.revenue;
+      if (level > 0) c.through.add(first);
+      current = up;
+    }
+  }
+  return credit;
+}
+
+/** A tree node as shown: revenue null below the level where it stops being shown. */
+export interface ShownTreeNode extends Omit<TreeNode, 'revenue' | 'children'> {
+  revenue: number | null;
+  children: ShownTreeNode[];
+}
+
+/** The tree with each person's revenue dropped below `level` (names, shape and counts stay). */
+export function hideRevenueBelow(tree: TreeNode, level: number): ShownTreeNode {
+  return { ...tree, revenue: tree.depth > level ? null : tree.revenue, children: tree.children.map((c) => hideRevenueBelow(c, level)) };
 }

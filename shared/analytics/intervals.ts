@@ -6,10 +6,12 @@
  *   approximation, good to a few percent even for small counts). low ≤ K ≤ high, low ≥ 0.
  * - `rateInterval`: Wilson score interval for a proportion; always within [0, 1] and contains
  *   successes ÷ trials.
- * - `medianFromHistogram`: the exact median of a multiset given as (value, count) bins.
+ * - `medianFromHistogram`: the exact median of a multiset given as (value, count) bins;
+ *   `shownMedian` the same through the privacy rule (hidden over fewer than 5 values).
  * No input gives NaN: an empty denominator gives {0, 0} (or null for the median); counts that
  * are not non-negative integers throw a RangeError.
  */
+import { isSuppressed } from './privacy';
 
 export interface Interval {
   low: number;
@@ -83,4 +85,16 @@ export function medianFromHistogram(bins: ReadonlyArray<{ value: number; n: numb
     }
   }
   throw new Error('unreachable: ranks lie within the total');
+}
+
+/**
+ * The median as a dashboard may show it: a median of a few values all but shows them (the
+ * cycle time of 3 acceptances is one of theirs), so under MIN_PEOPLE values it is hidden
+ * (`suppressed`, shown as "fewer than 5"). With no values there is nothing to hide, and no median.
+ */
+export function shownMedian(bins: ReadonlyArray<{ value: number; n: number }>): { value: number | null; suppressed: boolean } {
+  const median = medianFromHistogram(bins);
+  const values = bins.reduce((sum, b) => sum + b.n, 0);
+  if (values === 0) return { value: null, suppressed: false };
+  return isSuppressed(values) ? { value: null, suppressed: true } : { value: median, suppressed: false };
 }

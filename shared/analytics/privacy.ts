@@ -11,6 +11,7 @@
  * - nothing else is suppressed, and rows keep their input order.
  * A count that is not a number ≥ 5 (NaN included) counts as small: failing safe means hiding.
  */
+import { addDays } from '../viral';
 
 export const MIN_PEOPLE = 5;
 export const SUPPRESSED_LABEL = 'fewer than 5';
@@ -186,4 +187,77 @@ export function protectPeriods<T extends Period>(periods: readonly T[], windows:
     }
   }
   return periods.map((p, i) => ({ ...p, suppressed: hidden[i]! }));
+}
+
+/**
+ * Windows published side by side that end on the same day (the 7-, 30- and 90-day figures):
+ * a longer one minus a shorter one is the run of days between their starts, a figure a reader
+ * gets by subtracting. Each such difference, as a period, for `protectPeriods` to check like a
+ * published window. Windows that do not share their last day give none.
+ */
+export function windowDifferences(windows: readonly Omit<Period, 'people'>[]): Period[] {
+  const out: Period[] = [];
+  for (const long of windows) {
+    for (const short of windows) {
+      if (long.end !== short.end || long.start >= short.start) continue;
+      out.push({ start: long.start, end: addDays(short.start, -1), people: Number.NaN });
+    }
+  }
+  return out;
+}
+
+/**
+ * Parts that split a shown total, each person in one part (direct and indirect revenue, the
+ * levels of a referral chain): `protectBreakdown` among the parts someone is in; a part of
+ * nobody is about nobody and is shown (as 0) whenever the total is. A total under 5 hides all.
+ */
+export function protectParts<T extends { people: number }>(parts: readonly T[], total: { people: number }): Array<T & { suppressed: boolean }> {
+  if (isSuppressed(total.people)) return parts.map((p) => ({ ...p, suppressed: true }));
+  const used = parts.filter((p) => p.people > 0);
+  const verdict = protectBreakdown(used, total);
+  return parts.map((p) => ({ ...p, suppressed: p.people > 0 && verdict[used.indexOf(p)]!.suppressed }));
+}
+
+/** Revenue and the number of distinct people behind it (bookers), for one level of a chain. */
+export interface LevelFigure {
+  people: number;
+  revenue: number;
+}
+
+/** What a referrer may be shown of the revenue of the people below them; null is "fewer than 5". */
+export interface ProtectedLevels {
+  /** Bookers at every level together; null under 5. */
+  people: number | null;
+  total: number | null;
+  /** Level 1. */
+  direct: number | null;
+  /** Levels 2 and below (total − direct): shown exactly when direct is. */
+  indirect: number | null;
+  byLevel: Array<number | null>;
+  suppressed: boolean;
+}
+
+/**
+ * Revenue by level below one referrer (levels[0] = the people they referred), each level's
+ * bookers distinct from the others'. The total shows from 5 bookers (as 0 with none). Direct
+ * (level 1) and indirect (the levels below) split it as two parts (`protectParts`: one under 5
+ * bookers hides the other, so neither is ever total − a shown figure); the levels below split
+ * the indirect in turn, shown only while it is. A level nobody booked in shows 0.
+ */
+export function protectLevels(levels: readonly LevelFigure[]): ProtectedLevels {
+  const add = (xs: readonly LevelFigure[]) => ({ people: xs.reduce((s, l) => s + l.people, 0), revenue: xs.reduce((s, l) => s + l.revenue, 0) });
+  const all = add(levels);
+  const first = levels[0] ?? { people: 0, revenue: 0 };
+  const below = add(levels.slice(1));
+  // Nobody booked: every figure is about nobody, and 0.
+  if (all.people === 0) return { people: 0, total: 0, direct: 0, indirect: 0, byLevel: levels.map(() => 0), suppressed: false };
+  if (isSuppressed(all.people)) {
+    return { people: null, total: null, direct: null, indirect: null, byLevel: levels.map(() => null), suppressed: true };
+  }
+  const [direct, indirect] = protectParts([first, below], { people: all.people }).map((p) => (p.suppressed ? null : p.revenue)) as [number | null, number | null];
+  const deeper =
+    indirect === null ? levels.slice(1).map(() => null)
+    : below.people === 0 ? levels.slice(1).map(() => 0)
+    : protectParts(levels.slice(1), below).map((l) => (l.suppressed ? null : l.revenue));
+  return { people: all.people, total: all.revenue, direct, indirect, byLevel: levels.length === 0 ? [] : [direct, ...deeper], suppressed: false };
 }

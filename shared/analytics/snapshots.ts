@@ -51,8 +51,10 @@ export const PlatformData = z.object({
   funnel: z.object({ sent: count, delivered: count, opened: count, accepted: count }).nullable(),
   /** Fewer than 5 inviters in the window: the figures above are null. */
   suppressed: z.boolean().default(false),
-  /** Median whole days from invitation to acceptance; null with no acceptances. */
+  /** Median whole days from invitation to acceptance; null with no acceptances, or with fewer than 5 (`cycleSuppressed`). */
   cycleDays: figure.nullable(),
+  /** The cycle time is over fewer than 5 acceptances (or the whole window is suppressed): shown as "fewer than 5". */
+  cycleSuppressed: z.boolean().default(false),
   breakdowns: z.object({ actor: z.array(KSlice), channel: z.array(KSlice), variant: z.array(KSlice) }),
   /** K of each weekly cohort (invitations created that week), oldest first. */
   trend: z.array(KSlice),
@@ -80,11 +82,12 @@ export const ConnectorsData = z.object({
 });
 export type ConnectorsData = z.infer<typeof ConnectorsData>;
 
+/** A person in a referral tree; `revenue` (what they booked) is null below level 1. */
 export interface ReferralTreeNode {
   userId: string;
   name: string;
   depth: number;
-  revenue: number;
+  revenue: number | null;
   children: ReferralTreeNode[];
   hiddenBelow: number;
 }
@@ -93,7 +96,7 @@ export const ReferralTreeNode: z.ZodType<ReferralTreeNode> = z.lazy(() =>
     userId: z.string(),
     name: z.string(),
     depth: z.number().int().nonnegative(),
-    revenue: figure,
+    revenue: figure.nullable(),
     children: z.array(ReferralTreeNode),
     hiddenBelow: count,
   }),
@@ -110,13 +113,31 @@ export const UserData = z.object({
   chainDepth: count,
   /** The people this user referred, at most 3 levels deep. */
   tree: ReferralTreeNode,
-  referredRevenue: z.object({ direct: figure, indirect: figure, byLevel: z.array(figure) }),
+  /**
+   * What the people they referred booked, 3 levels deep, through the privacy rule
+   * (shared/analytics/privacy.ts `protectLevels`): null is "fewer than 5" bookers.
+   */
+  referredRevenue: z.object({
+    people: count.nullable(),
+    total: figure.nullable(),
+    direct: figure.nullable(),
+    indirect: figure.nullable(),
+    byLevel: z.array(figure.nullable()),
+    suppressed: z.boolean(),
+  }),
 });
 export type UserData = z.infer<typeof UserData>;
 
 /** A revenue figure with the number of distinct referred people behind it. */
 export const RevenueRow = z.object({ key: z.string(), label: z.string(), people: count.nullable(), revenue: figure.nullable(), suppressed: z.boolean() });
 export type RevenueRow = z.infer<typeof RevenueRow>;
+
+/**
+ * A referrer's row: `revenue` and `people` are everything credited to them (bookers up to 3
+ * levels below), `direct` their level 1, `indirect` levels 2 and 3. Each is null when hidden.
+ */
+export const ReferrerRevenueRow = RevenueRow.extend({ direct: figure.nullable(), indirect: figure.nullable() });
+export type ReferrerRevenueRow = z.infer<typeof ReferrerRevenueRow>;
 
 /**
  * The owner's attribution report. Under 5 referred people who booked, the headline figures are
@@ -129,7 +150,7 @@ export const AttributionData = z.object({
   indirect: figure.nullable(),
   referredPeople: count.nullable(),
   suppressed: z.boolean().default(false),
-  byReferrer: z.array(RevenueRow),
+  byReferrer: z.array(ReferrerRevenueRow),
   byChannel: z.array(RevenueRow),
   byVariant: z.array(RevenueRow),
   byMonth: z.array(RevenueRow),

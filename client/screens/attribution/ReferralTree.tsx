@@ -5,7 +5,8 @@ import { people, peopleBelow } from './referral';
 /**
  * The people a user referred, at most 3 levels deep (DESIGN §6), as a nested list a screen
  * reader walks like any list; the lines that make it look like a tree are CSS. Someone with
- * more people beneath than are shown says "+N more" without naming them.
+ * more people beneath than are shown says "+N more" without naming them. What a person booked
+ * shows for the user's own referrals only (the snapshot carries no figure below them).
  */
 function Branch({ node }: { node: ReferralTreeNode }) {
   const below = peopleBelow(node);
@@ -13,7 +14,7 @@ function Branch({ node }: { node: ReferralTreeNode }) {
     <li data-user-id={node.userId} data-depth={node.depth}>
       <span className="tree-node">
         <span className="tree-name">{node.name}</span>
-        {node.revenue > 0 && <span className="muted"> · {formatDollars(node.revenue)} in bookings</span>}
+        {node.revenue !== null && node.revenue > 0 && <span className="muted"> · {formatDollars(node.revenue)} in bookings</span>}
         {below > 0 && <span className="visually-hidden">, referred {people(below)}</span>}
       </span>
       {(node.children.length > 0 || node.hiddenBelow > 0) && (

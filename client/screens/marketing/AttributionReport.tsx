@@ -1,5 +1,5 @@
 import { isSuppressed, SUPPRESSED_LABEL } from '../../../shared/analytics/privacy';
-import type { AttributionData, RevenueRow } from '../../../shared/analytics/snapshots';
+import type { AttributionData, ReferrerRevenueRow, RevenueRow } from '../../../shared/analytics/snapshots';
 import { AsOfNote } from '../viral/AsOfNote';
 import { formatCount, formatDollars } from '../viral/format';
 import { NoFigures } from '../viral/NoFigures';
@@ -7,8 +7,9 @@ import type { SnapshotState } from '../viral/useSnapshot';
 
 /**
  * The owner's attribution report from the cached `attribution` snapshot (so it reads offline):
- * `Referred Revenue: $<amount>` (DESIGN §8), direct and indirect, and the revenue by referrer,
- * channel, template variant and month. A row over fewer than 5 people says so instead of its
+ * `Referred Revenue: $<amount>` (DESIGN §8), direct and indirect, and the revenue by referrer
+ * (with what each was credited directly and from 2–3 levels down), channel, template variant
+ * and month. A row over fewer than 5 people says so instead of its
  * figures; so does the total when fewer than 5 referred people booked, and so do direct and
  * indirect when either is under 5 (the other would give it away).
  */
@@ -59,8 +60,13 @@ function Report({ data, computedAt }: { data: AttributionData; computedAt: strin
   );
 }
 
-function RevenueTable({ id, title, dimension, rows }: { id: string; title: string; dimension: string; rows: readonly RevenueRow[] }) {
+const cell = (n: number | null, format: (n: number) => string) =>
+  n === null ? <td className="suppressed">{SUPPRESSED_LABEL}</td> : <td>{format(n)}</td>;
+
+/** A breakdown's rows; a referrer's rows also split their revenue into direct and indirect (2–3 levels down). */
+function RevenueTable({ id, title, dimension, rows }: { id: string; title: string; dimension: string; rows: readonly (RevenueRow | ReferrerRevenueRow)[] }) {
   const titleId = `revenue-${id}-title`;
+  const split = rows.some((row) => 'direct' in row);
   return (
     <div className="breakdown" data-testid={`revenue-by-${id}`}>
       <h3 id={titleId}>{title}</h3>
@@ -74,6 +80,8 @@ function RevenueTable({ id, title, dimension, rows }: { id: string; title: strin
                 <th scope="col">{dimension}</th>
                 <th scope="col">People</th>
                 <th scope="col">Revenue</th>
+                {split && <th scope="col">Direct</th>}
+                {split && <th scope="col">Indirect (2–3 levels down)</th>}
               </tr>
             </thead>
             <tbody>
@@ -90,6 +98,8 @@ function RevenueTable({ id, title, dimension, rows }: { id: string; title: strin
                       <td>{formatDollars(row.revenue)}</td>
                     </>
                   )}
+                  {'direct' in row && cell(row.direct, formatDollars)}
+                  {'indirect' in row && cell(row.indirect, formatDollars)}
                 </tr>
               ))}
             </tbody>

@@ -20,7 +20,7 @@ export function PlatformFigures({ data }: { data: PlatformData }) {
       </section>
       <section className="card" aria-labelledby="funnel-title">
         <h2 id="funnel-title">From sent to accepted ({span})</h2>
-        {data.funnel ? <FunnelChart funnel={data.funnel} cycleDays={data.cycleDays} /> : <p className="muted">{SUPPRESSED_TEXT}</p>}
+        {data.funnel ? <FunnelChart funnel={data.funnel} cycleDays={data.cycleDays} cycleSuppressed={data.cycleSuppressed} /> : <p className="muted">{SUPPRESSED_TEXT}</p>}
       </section>
       <section className="card" aria-labelledby="breakdowns-title">
         <h2 id="breakdowns-title">Who brings people in ({span})</h2>

@@ -1,7 +1,8 @@
 /**
  * K of each weekly cohort as a line (uPlot on a canvas), its 95% interval as a band and the
  * healthy target K = 1.2 as a dashed line. The canvas is for looking; the same figures are in
- * a table under "Show the figures" for screen readers and keyboards.
+ * a table under "Show the figures" for screen readers and keyboards, each with the number of
+ * inviters behind it (a week of fewer than 5 says so instead).
  */
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
@@ -10,7 +11,7 @@ import { SUPPRESSED_LABEL } from '../../../shared/analytics/privacy';
 import type { KSlice } from '../../../shared/analytics/snapshots';
 import { K_HEALTHY } from '../../../shared/viral';
 import { trendSeries, trendTop, type TrendSeries } from './chartData';
-import { formatInterval, formatK, formatPercent } from './format';
+import { formatCount, formatInterval, formatK, formatPercent } from './format';
 
 const HEIGHT = 240;
 const PLUM = '#7a2e4d';
@@ -95,6 +96,7 @@ export function TrendChart({ trend }: { trend: readonly KSlice[] }) {
           <thead>
             <tr>
               <th scope="col">Week of</th>
+              <th scope="col">Inviters</th>
               <th scope="col">K</th>
               <th scope="col">95% interval</th>
               <th scope="col">Acceptance rate</th>
@@ -102,12 +104,15 @@ export function TrendChart({ trend }: { trend: readonly KSlice[] }) {
           </thead>
           <tbody>
             {trend.map((slice, i) => (
-              <tr key={slice.key}>
+              <tr key={slice.key} data-key={slice.key}>
                 <th scope="row">{series.labels[i]}</th>
                 {slice.suppressed ? (
-                  <td colSpan={3}>{SUPPRESSED_LABEL}</td>
+                  <td colSpan={4} className="suppressed">
+                    {SUPPRESSED_LABEL}
+                  </td>
                 ) : (
                   <>
+                    <td>{formatCount(slice.inviters)}</td>
                     <td>{formatK(slice.k)}</td>
                     <td>{formatInterval(slice.kLow, slice.kHigh)}</td>
                     <td>{formatPercent(slice.acceptanceRate)}</td>

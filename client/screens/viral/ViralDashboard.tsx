@@ -2,15 +2,17 @@
  * `/dashboard/viral`, every signed-in user's home: the platform's K for a window with its
  * trend, funnel and breakdowns; a supplier's own super-connector standing; the owner's
  * leaderboard; and, for those who may invite, their invitations. Everything reads the cached
- * snapshots, so it all shows offline.
+ * snapshots, so it all shows offline. While it is on screen its socket watches the dashboard, so
+ * K moves with every update (other screens hear it at most every METRICS_EVERYONE_MS).
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { snapshotIds } from '../../../shared/analytics/snapshots';
 import { canInvite, isAdmin } from '../../../shared/roles';
 import { DEFAULT_WINDOW_DAYS, windowChoices } from '../../../shared/viral';
 import { ForYouList } from '../../invitations/ForYouList';
 import { InvitationList } from '../../invitations/InvitationList';
 import { InviteForm } from '../../invitations/InviteForm';
+import { watchDashboard } from '../../sync/socket';
 import type { UserSync } from '../../sync/userSync';
 import { CoefficientCard } from './CoefficientCard';
 import { ConnectorLeaderboard } from './ConnectorLeaderboard';
@@ -25,6 +27,8 @@ export function ViralDashboard({ sync }: { sync: UserSync }) {
   const { user } = sync;
   const mayInvite = canInvite(user.role);
   const owner = isAdmin(user.role);
+  // Each time the server starts sending every update, pull what the throttle may still hold.
+  useEffect(() => watchDashboard(sync.socket, () => sync.replications.metrics.reSync()), [sync]);
 
   return (
     <main className="dashboard">

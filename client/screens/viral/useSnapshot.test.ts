@@ -8,7 +8,7 @@ const userData = {
   referredBy: null,
   chainDepth: 0,
   tree: { userId: 'u-1', name: 'Sam', depth: 0, revenue: 0, children: [], hiddenBelow: 0 },
-  referredRevenue: { direct: 0, indirect: 0, byLevel: [] },
+  referredRevenue: { people: 0, total: 0, direct: 0, indirect: 0, byLevel: [], suppressed: false },
 };
 
 describe('reading a cached snapshot', () => {
