@@ -63,7 +63,9 @@ export async function readUserAttribution(db: Queryable, userId: string): Promis
   return {
     referredBy,
     chainDepth: depth,
-    tree: hideRevenueBelow(referralTree(userId, nodes), 1),
+    // No one's own bookings: a person's total is a figure about one person (DESIGN §6); the
+    // levels' figures below say what the chain booked, from 5 bookers up.
+    tree: hideRevenueBelow(referralTree(userId, nodes), 0),
     referredRevenue: protectLevels(levelFigures(userId, nodes, MAX_CHAIN_DEPTH_SHOWN)),
   };
 }

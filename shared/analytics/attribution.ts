@@ -16,7 +16,7 @@
  *   two as indirect). A booker deeper in a chain still counts for the 3 nearest referrers, never
  *   for the ones further up. For every referrer, `creditUp` and `levelFigures` agree (tested).
  * - `hideRevenueBelow` keeps the tree's names and shape but drops each person's revenue below
- *   a level (a referrer sees what the people they referred booked, not those further down).
+ *   a level (the referral tracker shows no one's own bookings: each is a figure about one person).
  * Duplicate user ids and cycles below the root throw a RangeError.
  */
 import type { LevelFigure } from './privacy';

@@ -98,7 +98,7 @@ describe('what a referrer sees of the revenue below them (protectLevels)', () =>
     }
   });
 
-  it("the tree keeps everyone's name but only the direct referrals' revenue", () => {
+  it("the tree keeps everyone's name but drops revenue below the level asked", () => {
     const nodes: ReferralNode[] = [
       { userId: 'r', name: 'R', referrerId: null, revenue: 0 },
       { userId: 'a', name: 'A', referrerId: 'r', revenue: 300 },
@@ -108,6 +108,8 @@ describe('what a referrer sees of the revenue below them (protectLevels)', () =>
     const tree = hideRevenueBelow(referralTree('r', nodes), 1);
     const a = tree.children[0]!;
     expect([a.name, a.revenue, a.children[0]!.name, a.children[0]!.revenue, a.children[0]!.children[0]!.revenue]).toEqual(['A', 300, 'B', null, null]);
+    const none = hideRevenueBelow(referralTree('r', nodes), 0).children[0]!;
+    expect([none.name, none.revenue, none.children[0]!.name, none.children[0]!.revenue]).toEqual(['A', null, 'B', null]);
   });
 });
 
