@@ -50,6 +50,8 @@ describe('configuration from the environment', () => {
       WEBHOOK_POLL_MS: 250,
       WEBHOOK_TIMEOUT_MS: 10_000,
       WEBHOOK_DISABLE_AFTER_DAYS: 5,
+      METRICS_TOUCHED_MS: 200,
+      METRICS_SLOW_MS: 2000,
     };
     expect(loadConfig({})).toEqual({ ...defaults, TEST_FAULTS: [], TEST_COMMIT_DELAY_MS: 0, TEST_RATE_LIMITS: 'on', TEST_FRAUD_GATE: 'on' });
     expect([...configKeys].sort()).toEqual(Object.keys(defaults).sort());

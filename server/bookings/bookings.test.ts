@@ -20,6 +20,7 @@ const people = [
   { id: 'coord-a', role: 'coordinator', orgId: 'org-a' },
   { id: 'ref1', role: 'couple', orgId: null },
   { id: 'cpl', role: 'couple', orgId: null },
+  ...[2, 3, 4, 5].map((n) => ({ id: `cpl${n}`, role: 'couple', orgId: null }) as const),
 ] as const;
 
 beforeAll(async () => {
@@ -29,6 +30,11 @@ beforeAll(async () => {
   // sup-a referred ref1, who referred cpl.
   await db.query("UPDATE users SET referred_by = 'sup-a', referred_at = now() WHERE id = 'ref1'");
   await db.query("UPDATE users SET referred_by = 'ref1', referred_at = now() WHERE id = 'cpl'");
+  // Four more of ref1's referrals booked $1,000 each: with cpl's booking ref1's figures are over 5 bookers.
+  for (const n of [2, 3, 4, 5]) {
+    await db.query("UPDATE users SET referred_by = 'ref1', referred_at = now() WHERE id = $1", [`cpl${n}`]);
+    await db.query('INSERT INTO bookings (id, couple_id, amount_cents, booked_at) VALUES ($1, $2, 100000, now())', [uuidv7(), `cpl${n}`]);
+  }
   for (const p of people) as[p.id] = await server.as(`${p.id}@bookings.test`, TEST_PASSWORD);
 });
 afterAll(() => server?.close());
@@ -37,17 +43,16 @@ const booking = (over: Record<string, unknown> = {}) => ({ id: uuidv7(), couple:
 const rowOf = async (id: string) =>
   (await server.testDb.db.query('SELECT couple_id, supplier_id, amount_cents::int AS cents, booked_at FROM bookings WHERE id = $1', [id]))[0];
 
-/** What `userId`'s own snapshot says `childId` booked, once the scheduled refreshes are done. */
-async function revenueSeenBy(userId: string, childId: string): Promise<number | null | undefined> {
+/** The referred revenue `userId`'s own snapshot shows (null under 5 bookers), once the scheduled refreshes are done. */
+async function revenueSeenBy(userId: string): Promise<number | null | undefined> {
   await server.plusone.metrics.settle();
   const docs = (await pullAll<MetricsDoc>(as[userId]!, 'metrics')).documents;
-  const mine = readSnapshot('user', docs.find((d) => d.id === `user:${userId}`));
-  return mine?.tree.children.find((c) => c.userId === childId)?.revenue;
+  return readSnapshot('user', docs.find((d) => d.id === `user:${userId}`))?.referredRevenue.total;
 }
 
 describe('POST /api/bookings', () => {
   it("a supplier records their own booking (201); the same booking again is answered 200 and written once; the referrer's figures follow", async () => {
-    expect(await revenueSeenBy('ref1', 'cpl')).toBe(0);
+    expect(await revenueSeenBy('ref1')).toBeNull();
     const body = booking({ couple: 'CPL@Bookings.test' });
     const first = await as['sup-a']!.post('/api/bookings', body);
     expect(first.status).toBe(201);
@@ -57,8 +62,8 @@ describe('POST /api/bookings', () => {
     const again = await as['sup-a']!.post('/api/bookings', body);
     expect([again.status, again.body]).toEqual([200, first.body]);
     expect(await countRows(server.testDb.db, 'bookings', 'id = $1', [body.id])).toBe(1);
-    // cpl's referrer sees what their direct referral booked.
-    expect(await revenueSeenBy('ref1', 'cpl')).toBe(2500);
+    // cpl's referrer now has 5 bookers among their referrals: the figure shows, this booking in it.
+    expect(await revenueSeenBy('ref1')).toBe(4 * 1000 + 2500);
   });
 
   it('a supplier may record a booking of a colleague of their organisation; the owner any, by couple id, with or without a supplier', async () => {

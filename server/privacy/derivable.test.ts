@@ -53,7 +53,7 @@ describe('the attribution report', () => {
 });
 
 describe("a referrer's own referral revenue", () => {
-  it('names everyone 3 levels down but shows what each booked for direct referrals only, and no level figure from 1 to 4 bookers', async () => {
+  it('names everyone 3 levels down but shows no one’s own bookings, and no level figure from 1 to 4 bookers', async () => {
     await addUser(server.testDb.db, { id: 'trk-lead', email: 'trk-lead@derive.test', role: 'supplier', orgId: 'org-trk' });
     for (let i = 0; i < 5; i++) await referredBooker(`trk-a${i}`, 'trk-lead', 100);
     await referredBooker('trk-b0', 'trk-a0', 40);
@@ -63,8 +63,9 @@ describe("a referrer's own referral revenue", () => {
     // 8 bookers: the total shows; 3 below level 1 would be total − direct, so direct hides too.
     expect(before.referredRevenue).toEqual({ people: 8, total: 607, direct: null, indirect: null, byLevel: [null, null, null], suppressed: false });
     const a0 = before.tree.children.find((c) => c.userId === 'trk-a0')!;
+    // Five direct referrals' own bookings would add up to the hidden direct figure: none is shown.
     expect([a0.revenue, a0.children.map((c) => [c.name, c.revenue]), a0.children[0]!.children.map((c) => [c.name, c.revenue])]).toEqual([
-      100,
+      null,
       [['trk-b0', null], ['trk-b1', null]],
       [['trk-c0', null]],
     ]);
