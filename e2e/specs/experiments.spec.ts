@@ -112,13 +112,15 @@ test('a supplier’s invitation shows the template variant their device assigned
 
 test('the header tells the owner of a winner; one click promotes it, recorded as one event', async ({ page, world }) => {
   await experimentTraffic(world);
-  // SMS: control accepts 1 in 10, variant_a 5 in 10, over 10 inviters each: variant_a beats control.
-  await armTraffic(world, 'sms', 'control', 10, 10, 1);
-  await armTraffic(world, 'sms', 'variant_a', 10, 10, 5);
   await new LoginPage(page).signIn('owner@demo.plusone');
   const experiments = new ExperimentsPage(page);
   await new AppHeader(page).expectSyncComplete();
   await expect(experiments.winnerBadge).toHaveCount(0);
+  // Then, while the owner looks: SMS control accepts 1 in 10, variant_a 5 in 10, over 10 inviters
+  // each, so variant_a beats control (the traffic comes first only after the badge was seen absent:
+  // the publisher may refresh the results on its own at any moment).
+  await armTraffic(world, 'sms', 'control', 10, 10, 1);
+  await armTraffic(world, 'sms', 'variant_a', 10, 10, 5);
   await world.server.plusone.metrics.refresh(); // the results snapshot reaches the signed-in owner live
 
   await expect(experiments.winnerBadge).toHaveText('Winner');
