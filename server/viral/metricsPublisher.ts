@@ -104,18 +104,34 @@ export const SLOW_COALESCE_MS = 2000;
 /** The touched users' segment memberships: soon, so the marketing feed hears within a second. */
 export const TOUCHED_COALESCE_MS = 200;
 
-type PassKind = 'fast' | 'touched' | 'slow';
+const PASSES = ['fast', 'touched', 'slow'] as const;
+type PassKind = (typeof PASSES)[number];
+
+/** People writes touched, waiting for one pass, which takes a bounded share at a time. */
+class TouchedPeople {
+  private readonly users = new Set<string>();
+  private readonly emails = new Set<string>();
+
+  add(hint: DirtyHint): void {
+    for (const id of hint.userIds ?? []) this.users.add(id);
+    for (const e of hint.emails ?? []) this.emails.add(e.toLowerCase());
+  }
+
+  get empty(): boolean {
+    return this.users.size === 0 && this.emails.size === 0;
+  }
+
+  take(n: number): { userIds: string[]; emails: string[] } {
+    return { userIds: takeSome(this.users, n), emails: takeSome(this.emails, n) };
+  }
+}
 
 export class MetricsPublisher {
-  private fastTimer: NodeJS.Timeout | null = null;
-  private slowTimer: NodeJS.Timeout | null = null;
-  private touchedTimer: NodeJS.Timeout | null = null;
+  private readonly timers: Record<PassKind, NodeJS.Timeout | null> = { fast: null, touched: null, slow: null };
   /** One chain per kind: K never waits behind the owner's costlier snapshots. */
   private readonly running: Record<PassKind, Promise<unknown>> = { fast: Promise.resolve(), touched: Promise.resolve(), slow: Promise.resolve() };
-  private users = new Set<string>();
-  private emails = new Set<string>();
-  /** The same people for the touched pass, which drains its own copy. */
-  private readonly touched = { users: new Set<string>(), emails: new Set<string>() };
+  /** The people each pass that works per person has yet to see (each drains its own). */
+  private readonly people = { touched: new TouchedPeople(), slow: new TouchedPeople() };
   private readonly sources: SnapshotSource[] = [];
   private readonly touchedSources: TouchedSource[] = [];
   private readonly ensured = new Set<string>();
@@ -146,36 +162,25 @@ export class MetricsPublisher {
 
   /** Something the figures depend on changed: K soon, the touched users' segments next, their and the owner's snapshots a little later. */
   markDirty(hint: DirtyHint = {}): void {
-    for (const id of hint.userIds ?? []) this.users.add(id);
-    for (const e of hint.emails ?? []) this.emails.add(e.toLowerCase());
-    this.fastTimer ??= setTimeout(() => {
-      this.fastTimer = null;
-      this.enqueue('fast');
-    }, this.coalesceMs);
+    this.people.slow.add(hint);
+    this.arm('fast');
     if (this.touchedSources.length > 0 && (hint.userIds?.length || hint.emails?.length)) {
-      for (const id of hint.userIds ?? []) this.touched.users.add(id);
-      for (const e of hint.emails ?? []) this.touched.emails.add(e.toLowerCase());
-      this.armTouched();
+      this.people.touched.add(hint);
+      this.arm('touched');
     }
-    this.armSlow();
+    this.arm('slow');
   }
 
   private stopped = false;
 
-  private armTouched(): void {
+  /** Starts the pass's period unless it runs already; the pass is queued when it ends. */
+  private arm(kind: PassKind): void {
     if (this.stopped) return;
-    this.touchedTimer ??= setTimeout(() => {
-      this.touchedTimer = null;
-      this.enqueue('touched');
-    }, this.touchedCoalesceMs);
-  }
-
-  private armSlow(): void {
-    if (this.stopped) return;
-    this.slowTimer ??= setTimeout(() => {
-      this.slowTimer = null;
-      this.enqueue('slow');
-    }, this.slowCoalesceMs);
+    const ms = kind === 'fast' ? this.coalesceMs : kind === 'touched' ? this.touchedCoalesceMs : this.slowCoalesceMs;
+    this.timers[kind] ??= setTimeout(() => {
+      this.timers[kind] = null;
+      this.enqueue(kind);
+    }, ms);
   }
 
   /** A refresh of each kind waiting to start, at most: it reads the latest state when it runs. */
@@ -218,9 +223,8 @@ export class MetricsPublisher {
   /** The touched sources (segment memberships) for a bounded share of the people writes touched since the last pass. */
   private async refreshTouched(): Promise<MetricsDoc[]> {
     const now = new Date();
-    const userIds = takeSome(this.touched.users, USERS_PER_PASS);
-    const emails = takeSome(this.touched.emails, USERS_PER_PASS);
-    if (this.touched.users.size > 0 || this.touched.emails.size > 0) this.armTouched();
+    const { userIds, emails } = this.people.touched.take(USERS_PER_PASS);
+    if (!this.people.touched.empty) this.arm('touched');
     const ids = new Set([...userIds, ...(await this.idsOf(emails))]);
     if (ids.size === 0) return [];
     const written: PublishedDoc[] = [];
@@ -243,9 +247,8 @@ export class MetricsPublisher {
     const now = new Date();
     // A bounded share of the touched people per pass; the rest go in the next one, so a burst
     // of writes cannot make one pass (and the pool it holds) run for long.
-    const userIds = takeSome(this.users, USERS_PER_PASS);
-    const emails = takeSome(this.emails, USERS_PER_PASS);
-    if (this.users.size > 0 || this.emails.size > 0) this.armSlow();
+    const { userIds, emails } = this.people.slow.take(USERS_PER_PASS);
+    if (!this.people.slow.empty) this.arm('slow');
     const written: PublishedDoc[] = [];
     const keep = (d: PublishedDoc | null) => d && written.push(d);
     const byEmail = await this.idsOf(emails);
@@ -281,29 +284,22 @@ export class MetricsPublisher {
 
   /** Runs the scheduled refreshes now and waits for them (for shutdown and tests). */
   async settle(): Promise<void> {
-    if (this.fastTimer) {
-      clearTimeout(this.fastTimer);
-      this.fastTimer = null;
-      this.enqueue('fast');
+    for (const kind of PASSES) {
+      const timer = this.timers[kind];
+      if (!timer) continue;
+      clearTimeout(timer);
+      this.timers[kind] = null;
+      this.enqueue(kind);
     }
-    if (this.touchedTimer) {
-      clearTimeout(this.touchedTimer);
-      this.touchedTimer = null;
-      this.enqueue('touched');
-    }
-    if (this.slowTimer) {
-      clearTimeout(this.slowTimer);
-      this.slowTimer = null;
-      this.enqueue('slow');
-    }
-    await Promise.all([this.running.fast, this.running.touched, this.running.slow]);
+    await Promise.all(PASSES.map((kind) => this.running[kind]));
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.fastTimer) clearTimeout(this.fastTimer);
-    if (this.touchedTimer) clearTimeout(this.touchedTimer);
-    if (this.slowTimer) clearTimeout(this.slowTimer);
-    this.fastTimer = this.touchedTimer = this.slowTimer = null;
+    for (const kind of PASSES) {
+      const timer = this.timers[kind];
+      if (timer) clearTimeout(timer);
+      this.timers[kind] = null;
+    }
   }
 }
