@@ -45,17 +45,20 @@ const toDoc = (r: MetricsRow): MetricsDoc => ({ id: r.id, kind: r.kind, computed
 /** The audience of the platform figures (K and its parts): everyone signed in. */
 export const PLATFORM_AUDIENCE = 'all';
 
-/** Whether `user` may read snapshots of `audience`: the rule pullMetrics applies in SQL, for the live rooms. */
+/** The audiences `user` may read: everyone's, their own, and the owner's for an admin. */
+const audiencesOf = (user: SessionUser): string[] => [PLATFORM_AUDIENCE, `user:${user.id}`, ...(isAdmin(user.role) ? ['owner'] : [])];
+
+/** Whether `user` may read snapshots of `audience` (the same rule as the metrics pull, for the live rooms). */
 export function mayRead(user: SessionUser, audience: string): boolean {
-  return audience === PLATFORM_AUDIENCE || audience === `user:${user.id}` || (audience === 'owner' && isAdmin(user.role));
+  return audiencesOf(user).includes(audience);
 }
 
 export async function pullMetrics(db: Queryable, user: SessionUser, checkpoint: Checkpoint | null, limit: number): Promise<PullResponse<MetricsDoc>> {
   const page = await readFeed<MetricsRow>(
     db,
     'metrics',
-    `(t.audience = 'all' OR t.audience = $4 OR ($5::boolean AND t.audience = 'owner'))`,
-    [`user:${user.id}`, isAdmin(user.role)],
+    't.audience = ANY($4::text[])',
+    [audiencesOf(user)],
     checkpoint,
     limit,
   );
