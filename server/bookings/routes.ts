@@ -27,23 +27,25 @@ export interface BookingsDeps {
   metrics: Pick<MetricsPublisher, 'markDirty'>;
 }
 
+/** int8 comes back as a number and timestamps as Date on both engines (server/db/db.ts). */
 interface BookingRow {
   id: string;
   couple_id: string;
   supplier_id: string | null;
-  amount_cents: string | number;
-  booked_at: Date | string;
-  created_at: Date | string;
+  amount_cents: number;
+  booked_at: Date;
+  created_at: Date;
 }
 
-const iso = (t: Date | string) => new Date(t).toISOString();
+const COLUMNS = 'id, couple_id, supplier_id, amount_cents, booked_at, created_at';
+
 const toBooking = (r: BookingRow): Booking => ({
   id: r.id,
   coupleId: r.couple_id,
   supplierId: r.supplier_id,
-  amountCents: Number(r.amount_cents),
-  bookedAt: iso(r.booked_at),
-  createdAt: iso(r.created_at),
+  amountCents: r.amount_cents,
+  bookedAt: r.booked_at.toISOString(),
+  createdAt: r.created_at.toISOString(),
 });
 
 const invalid = (message: string) => new HttpError(ErrorCode.INVALID_INPUT, message);
@@ -85,7 +87,7 @@ export function installBookings(app: Express, deps: BookingsDeps): void {
     const [created] = await db.query<BookingRow>(
       `INSERT INTO bookings (id, couple_id, supplier_id, amount_cents, booked_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (id) DO NOTHING
-       RETURNING id, couple_id, supplier_id, amount_cents, booked_at, created_at`,
+       RETURNING ${COLUMNS}`,
       [input.id, coupleId, supplierId, input.amountCents, bookedAt],
     );
     if (created) {
@@ -94,13 +96,13 @@ export function installBookings(app: Express, deps: BookingsDeps): void {
       return;
     }
     // The id is taken: a repeat of this very booking is answered as it was recorded.
-    const [existing] = await db.query<BookingRow>('SELECT id, couple_id, supplier_id, amount_cents, booked_at, created_at FROM bookings WHERE id = $1', [input.id]);
+    const [existing] = await db.query<BookingRow>(`SELECT ${COLUMNS} FROM bookings WHERE id = $1`, [input.id]);
     const same =
       existing &&
       existing.couple_id === coupleId &&
       existing.supplier_id === supplierId &&
-      Number(existing.amount_cents) === input.amountCents &&
-      new Date(existing.booked_at).getTime() === bookedAt.getTime();
+      existing.amount_cents === input.amountCents &&
+      existing.booked_at.getTime() === bookedAt.getTime();
     if (!same) throw invalid('id: this id already names a different booking (make a new id for a new booking)');
     res.status(200).json({ booking: toBooking(existing) });
   });
