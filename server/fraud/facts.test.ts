@@ -9,7 +9,7 @@ import { freshDb, type TestDb } from '../test/databases';
 import { addUser } from '../test/fixtures';
 import { insertInvitations, type NewInvitation } from '../sync/invitations';
 import type { PushUser } from '../sync/gates';
-import { acceptanceFacts, invitationFacts, recordFingerprints } from './facts';
+import { acceptanceFactsOf, invitationFacts, recordFingerprints, type AcceptanceItem } from './facts';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 const DAY = 86_400_000;
@@ -137,8 +137,10 @@ describe('invitation facts', () => {
 
 describe('acceptance facts', () => {
   const invitedAt = ago(30_000);
+  const acceptanceFacts = async (inv: AcceptanceItem['inv'], acceptor: AcceptanceItem['acceptor'], signals: AcceptanceItem['signals']) =>
+    (await acceptanceFactsOf(db(), [{ inv, acceptor, signals }], NOW))[0]!;
   it('a payment card shared with the inviter, a farm device, the time to accept and the inviter’s follow-up', async () => {
-    const f = await acceptanceFacts(db(), { inviterId: 'u-anna', createdAt: invitedAt }, { id: 'u-dan', email: 'dan@couple.test' }, { deviceId: 'farm-phone', network: null }, NOW);
+    const f = await acceptanceFacts({ inviterId: 'u-anna', createdAt: invitedAt }, { id: 'u-dan', email: 'dan@couple.test' }, { deviceId: 'farm-phone', network: null });
     expect(f).toEqual({
       acceptorEmail: 'dan@couple.test',
       disposableDomain: false,
@@ -152,11 +154,11 @@ describe('acceptance facts', () => {
 
   it('a shared device, the inviter’s own mailbox, and a loop up the chain', async () => {
     const invite = { inviterId: 'u-anna', createdAt: invitedAt };
-    expect((await acceptanceFacts(db(), invite, { id: 'u-eve', email: 'eve@couple.test' }, {}, NOW)).selfReferral).toBe('shared_device');
-    expect((await acceptanceFacts(db(), invite, { id: 'u-x', email: 'Anna+2@studio.test' }, {}, NOW)).selfReferral).toBe('same_mailbox');
-    const loop = await acceptanceFacts(db(), invite, { id: 'u-top', email: 'top@venue.test' }, { deviceId: 'unseen' }, NOW);
+    expect((await acceptanceFacts(invite, { id: 'u-eve', email: 'eve@couple.test' }, {})).selfReferral).toBe('shared_device');
+    expect((await acceptanceFacts(invite, { id: 'u-x', email: 'Anna+2@studio.test' }, {})).selfReferral).toBe('same_mailbox');
+    const loop = await acceptanceFacts(invite, { id: 'u-top', email: 'top@venue.test' }, { deviceId: 'unseen' });
     expect([loop.closesLoop, loop.selfReferral, loop.acceptorsOnDevice]).toEqual([true, null, 0]);
-    const throwaway = await acceptanceFacts(db(), { inviterId: 'u-ben', createdAt: invitedAt }, { id: 'u-y', email: 'y@mailinator.com' }, {}, NOW);
+    const throwaway = await acceptanceFacts({ inviterId: 'u-ben', createdAt: invitedAt }, { id: 'u-y', email: 'y@mailinator.com' }, {});
     expect([throwaway.disposableDomain, throwaway.followUp]).toEqual([true, { accepted: 0, inactive: 0 }]);
   });
 });

@@ -237,17 +237,6 @@ export async function acceptanceFactsOf(q: Queryable, items: readonly Acceptance
   });
 }
 
-/** Facts about `acceptor` accepting invitation `inv` (acceptanceFactsOf for one). */
-export async function acceptanceFacts(
-  q: Queryable,
-  inv: { inviterId: string; createdAt: Date },
-  acceptor: { id: string; email: string },
-  signals: AcceptanceSignals,
-  now: Date,
-): Promise<AcceptanceFacts> {
-  return (await acceptanceFactsOf(q, [{ inv, acceptor, signals }], now))[0]!;
-}
-
 /** Records that `userId` was seen with these fingerprints, inviting or accepting. */
 export async function recordFingerprints(q: Queryable, userId: string, via: 'invite' | 'accept', prints: { kind: 'device' | 'network' | 'payment'; value: string }[], now: Date): Promise<void> {
   if (prints.length === 0) return;
